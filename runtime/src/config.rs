@@ -1,0 +1,115 @@
+//! How a runtime is set up: Python's event loop (`current_thread`) or a thread pool.
+
+/// Which threads run the tasks of a runtime.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use asyncio::{Flavor, RunConfig};
+/// let answer = RunConfig::new().flavor(Flavor::MultiThread).worker_threads(2).run(async {
+///     asyncio::spawn(async { 42 }).await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Flavor {
+    /// Python's event loop: every task runs on the thread that called `run`, a spawned task
+    /// starts only when its spawner reaches an `.await` that suspends, and tasks start in FIFO
+    /// order. Runs are deterministic.
+    #[default]
+    CurrentThread,
+    /// Tasks run on a pool of worker threads owned by this runtime (`main` itself stays on the
+    /// calling thread). Every semantic holds except the start-order promises.
+    MultiThread,
+}
+
+/// The configuration of one runtime, and the way to start it.
+///
+/// `#[async_main(flavor = "multi_thread", worker_threads = 4)]` expands to
+/// `RunConfig::new().flavor(Flavor::MultiThread).worker_threads(4).run(...)`.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// let config = asyncio::RunConfig::new();
+/// assert_eq!(config.get_flavor(), asyncio::Flavor::CurrentThread);
+/// assert_eq!(config.run(async { 1 + 1 }), 2);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RunConfig {
+    flavor: Flavor,
+    worker_threads: Option<usize>,
+}
+
+impl RunConfig {
+    /// The default configuration: [`Flavor::CurrentThread`].
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// assert_eq!(asyncio::RunConfig::new(), asyncio::RunConfig::default());
+    /// ```
+    pub const fn new() -> Self {
+        RunConfig { flavor: Flavor::CurrentThread, worker_threads: None }
+    }
+
+    /// Chooses the flavor.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let config = asyncio::RunConfig::new().flavor(asyncio::Flavor::MultiThread);
+    /// assert_eq!(config.get_flavor(), asyncio::Flavor::MultiThread);
+    /// ```
+    pub const fn flavor(mut self, flavor: Flavor) -> Self {
+        self.flavor = flavor;
+        self
+    }
+
+    /// Sets the number of worker threads of a [`Flavor::MultiThread`] runtime (default: the
+    /// number of CPUs). Each runtime gets exactly this many workers of its own, whatever other
+    /// runtimes exist in the process.
+    ///
+    /// # Panics
+    /// When `run` starts, if `n == 0` or the flavor is not `MultiThread`.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let config = asyncio::RunConfig::new().flavor(asyncio::Flavor::MultiThread).worker_threads(3);
+    /// assert_eq!(config.get_worker_threads(), Some(3));
+    /// ```
+    pub const fn worker_threads(mut self, n: usize) -> Self {
+        self.worker_threads = Some(n);
+        self
+    }
+
+    /// The chosen flavor.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// assert_eq!(asyncio::RunConfig::new().get_flavor(), asyncio::Flavor::CurrentThread);
+    /// ```
+    pub const fn get_flavor(&self) -> Flavor {
+        self.flavor
+    }
+
+    /// The requested worker count, if one was set.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// assert_eq!(asyncio::RunConfig::new().get_worker_threads(), None);
+    /// ```
+    pub const fn get_worker_threads(&self) -> Option<usize> {
+        self.worker_threads
+    }
+
+    pub(crate) fn workers(&self) -> Option<usize> {
+        match (self.flavor, self.worker_threads) {
+            (Flavor::CurrentThread, None) => None,
+            (Flavor::CurrentThread, Some(_)) => {
+                panic!("worker_threads is only valid with Flavor::MultiThread (flavor = \"multi_thread\")")
+            }
+            (Flavor::MultiThread, Some(0)) => panic!("worker_threads must be at least 1"),
+            (Flavor::MultiThread, Some(n)) => Some(n),
+            (Flavor::MultiThread, None) => {
+                Some(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+            }
+        }
+    }
+}

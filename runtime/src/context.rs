@@ -1,0 +1,117 @@
+//! Thread-local context: which runtime this thread serves, which task is being polled, and the
+//! cancellation that is dropping futures right now.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::any_task::AnyTask;
+use crate::runtime::Shared;
+
+thread_local! {
+    static RUNTIME: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
+    static CURRENT_TASK: RefCell<Option<AnyTask>> = const { RefCell::new(None) };
+    static DROP_SCOPES: RefCell<Vec<DropScope>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks this thread as serving `shared` until the guard is dropped.
+pub(crate) struct RuntimeGuard(());
+
+impl RuntimeGuard {
+    /// Panics if the thread already serves a runtime: `run` cannot nest.
+    pub(crate) fn enter(shared: Arc<Shared>) -> RuntimeGuard {
+        RUNTIME.with(|rt| {
+            let mut rt = rt.borrow_mut();
+            assert!(
+                rt.is_none(),
+                "asyncio::run (or #[async_main] / #[async_test]) was called inside a running \
+                 asyncio runtime: runtimes do not nest. Await the future, or spawn it with \
+                 spawn!/asyncio::spawn, instead"
+            );
+            *rt = Some(shared);
+        });
+        RuntimeGuard(())
+    }
+}
+
+impl Drop for RuntimeGuard {
+    fn drop(&mut self) {
+        let shared = RUNTIME.with(|rt| rt.borrow_mut().take());
+        drop(shared);
+    }
+}
+
+/// Runs `f` with this thread's runtime, or returns `None` outside any runtime.
+pub(crate) fn with_runtime<R>(f: impl FnOnce(&Arc<Shared>) -> R) -> Option<R> {
+    RUNTIME.with(|rt| rt.borrow().as_ref().map(f))
+}
+
+/// The task being polled on this thread, if any.
+pub(crate) fn current_task() -> Option<AnyTask> {
+    CURRENT_TASK.with(|c| c.borrow().clone())
+}
+
+/// Runs `f` with a reference to the task being polled on this thread.
+pub(crate) fn with_current_task<R>(f: impl FnOnce(Option<&AnyTask>) -> R) -> R {
+    CURRENT_TASK.with(|c| f(c.borrow().as_ref()))
+}
+
+/// While alive, `task` is this thread's current task. The handle is moved in and out rather
+/// than cloned, so entering costs no reference-count traffic.
+pub(crate) struct CurrentTaskGuard<'a> {
+    slot: &'a mut Option<AnyTask>,
+    previous: Option<AnyTask>,
+}
+
+impl<'a> CurrentTaskGuard<'a> {
+    pub(crate) fn enter(slot: &'a mut Option<AnyTask>) -> Self {
+        let task = slot.take();
+        let previous = CURRENT_TASK.with(|c| c.replace(task));
+        CurrentTaskGuard { slot, previous }
+    }
+}
+
+impl Drop for CurrentTaskGuard<'_> {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        *self.slot = CURRENT_TASK.with(|c| c.replace(previous));
+    }
+}
+
+/// A cancellation in progress: futures dropped inside it forward its message to the tasks they
+/// were awaiting, and those tasks are collected so the canceller can wait for them to stop.
+struct DropScope {
+    message: Option<Arc<str>>,
+    forwarded: Vec<AnyTask>,
+}
+
+/// Runs `drop_it` (which drops futures) as part of a cancellation with `message`; returns the
+/// tasks that awaiting futures forwarded the cancellation to.
+pub(crate) fn drop_forwarding(message: Option<Arc<str>>, drop_it: impl FnOnce()) -> Vec<AnyTask> {
+    DROP_SCOPES.with(|s| s.borrow_mut().push(DropScope { message, forwarded: Vec::new() }));
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            // Reached on unwind too, so the stack never keeps a stale scope.
+            DROP_SCOPES.with(|s| s.borrow_mut().pop());
+        }
+    }
+    let pop = Pop;
+    drop_it();
+    let scope = DROP_SCOPES.with(|s| s.borrow_mut().pop());
+    std::mem::forget(pop);
+    scope.map(|s| s.forwarded).unwrap_or_default()
+}
+
+/// Called when a future that was awaiting `task` is dropped: cancels `task` with the message of
+/// the cancellation in progress (none if the drop is not part of one), and records it.
+pub(crate) fn forward_cancel(task: AnyTask) {
+    let message = DROP_SCOPES.with(|s| s.borrow().last().map(|scope| scope.message.clone()));
+    let cancelled = task.cancel_with_arc(message.clone().flatten());
+    if cancelled && message.is_some() {
+        DROP_SCOPES.with(|s| {
+            if let Some(scope) = s.borrow_mut().last_mut() {
+                scope.forwarded.push(task);
+            }
+        });
+    }
+}

@@ -1,0 +1,484 @@
+//! The shared state of one task: the state machine behind [`Task`](crate::Task),
+//! [`AnyTask`](crate::AnyTask) and the [`Harness`](crate::harness) that drives the future.
+//!
+//! # States
+//!
+//! ```text
+//!            cancel()                      harness / catch_cancel takes the request
+//!  RUNNING ───────────► RUNNING+CANCEL_PENDING ─────────────────────────────► RUNNING
+//!     │                        │  (more cancel() calls: no change, first message kept)
+//!     │ complete(Ok|Panicked)  │ complete(_)
+//!     ▼                        ▼
+//!  COMPLETE (+PANICKED)     COMPLETE+CANCELLED  (a value completed under a pending cancel
+//!                                               is dropped: CAN-12; a panic stays a panic)
+//! ```
+//!
+//! `Header::state` holds the bits. They are written only while `Core::slot` is locked, so every
+//! transition is atomic with the data it describes (the pending message, the outcome, the
+//! waiters); readers that only need a yes/no (`done()`, `cancelled()`, the harness's "is a cancel
+//! pending?" check on every poll) load the bits without locking.
+//!
+//! # Races and who wins
+//! - `cancel()` × completion: both take the lock. If `cancel()` comes first it sets
+//!   `CANCEL_PENDING` and returns `true`, and the completion then ends the task cancelled (unless
+//!   the body took the request with `catch_cancel` before completing). If the completion comes
+//!   first, `cancel()` sees `COMPLETE` and returns `false`. So `true` always means "ends cancelled
+//!   unless caught" and a state never goes backwards.
+//! - completion × awaiters: an awaiter checks `COMPLETE` and registers its waker under the lock;
+//!   the completion stores the outcome, sets `COMPLETE` and takes the waiters under the same lock,
+//!   then wakes them after unlocking. No wake-up is lost, and each awaiter reads the outcome once.
+//! - value hand-out: the value is moved out only by an awaiter holding the last `Task<T>` handle
+//!   (no other handle can read it afterwards); otherwise it is cloned, which is possible because
+//!   a second handle can only come from `Task::clone`, which requires `T: Clone` and records the
+//!   clone function here.
+
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use atomic_waker::AtomicWaker;
+use slab::Slab;
+
+use crate::error::{Cancelled, TaskError};
+use crate::id::TaskId;
+
+/// A cancel was requested and not yet delivered to the task's body.
+pub(crate) const CANCEL_PENDING: u8 = 1;
+/// The task has ended; its outcome is stored.
+pub(crate) const COMPLETE: u8 = 2;
+/// With `COMPLETE`: it ended cancelled.
+pub(crate) const CANCELLED: u8 = 4;
+/// With `COMPLETE`: it ended by a panic.
+pub(crate) const PANICKED: u8 = 8;
+
+/// How a task ended, for listeners that only count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Value,
+    Cancelled,
+    Panicked,
+}
+
+/// Something told about a task's completion without a waker per task (gather, wait).
+pub(crate) trait CompletionListener: Send + Sync {
+    /// Task number `index` of the listener's set has ended.
+    fn completed(&self, index: usize, ended: Ended);
+}
+
+/// Registration of a listener: either it is registered under `key`, or the task had already
+/// ended.
+pub(crate) enum Listen {
+    Registered(usize),
+    AlreadyEnded(Ended),
+}
+
+enum Waiter {
+    Wake(Waker),
+    Listen(Arc<dyn CompletionListener>, usize),
+}
+
+/// Who is waiting for the task. The first waiter is stored inline: most tasks have exactly one
+/// awaiter, and this saves an allocation per task.
+#[derive(Default)]
+struct Waiters {
+    first: Option<Waiter>,
+    more: Slab<Waiter>,
+}
+
+impl Waiters {
+    fn insert(&mut self, waiter: Waiter) -> usize {
+        if self.first.is_none() {
+            self.first = Some(waiter);
+            0
+        } else {
+            self.more.insert(waiter) + 1
+        }
+    }
+
+    fn get_mut(&mut self, key: usize) -> Option<&mut Waiter> {
+        if key == 0 {
+            self.first.as_mut()
+        } else {
+            self.more.get_mut(key - 1)
+        }
+    }
+
+    fn remove(&mut self, key: usize) {
+        if key == 0 {
+            self.first = None;
+        } else if self.more.contains(key - 1) {
+            drop(self.more.remove(key - 1));
+        }
+    }
+
+    fn take_all(&mut self) -> Vec<Waiter> {
+        let mut all = Vec::with_capacity(self.more.len() + 1);
+        all.extend(self.first.take());
+        all.extend(self.more.drain());
+        all
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none() && self.more.is_empty()
+    }
+}
+
+fn notify(waiters: Vec<Waiter>, ended: Ended) {
+    for waiter in waiters {
+        match waiter {
+            Waiter::Wake(waker) => waker.wake(),
+            Waiter::Listen(listener, index) => listener.completed(index, ended),
+        }
+    }
+}
+
+/// The lock-free part of a task's state, shared by every handle whatever its type.
+pub(crate) struct Header {
+    state: AtomicU8,
+    id: TaskId,
+    name: Option<Box<str>>,
+    /// The task's own waker, so that `cancel()` can wake a task parked in a long sleep.
+    waker: AtomicWaker,
+    /// Number of `catch_cancel` futures currently pending inside this task.
+    catch_depth: AtomicUsize,
+    /// Number of live `Task<T>` handles (not `AnyTask`s).
+    handles: AtomicUsize,
+    /// Python's `cancelling()`: every accepted `cancel()` request, minus `uncancel()`s.
+    cancel_requests: AtomicUsize,
+}
+
+impl Header {
+    pub(crate) fn id(&self) -> TaskId {
+        self.id
+    }
+
+    pub(crate) fn name(&self) -> String {
+        match &self.name {
+            Some(name) => name.to_string(),
+            None => format!("Task-{}", self.id),
+        }
+    }
+
+    pub(crate) fn state(&self) -> u8 {
+        self.state.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.state() & COMPLETE != 0
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.state() & CANCELLED != 0
+    }
+
+    pub(crate) fn cancel_pending(&self) -> bool {
+        self.state() & CANCEL_PENDING != 0
+    }
+
+    pub(crate) fn register_waker(&self, waker: &Waker) {
+        self.waker.register(waker);
+    }
+
+    pub(crate) fn catch_depth(&self) -> usize {
+        self.catch_depth.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn enter_catch(&self) {
+        self.catch_depth.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn leave_catch(&self) {
+        self.catch_depth.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn cancelling(&self) -> usize {
+        self.cancel_requests.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn uncancel(&self) -> usize {
+        let mut current = self.cancel_requests.load(Ordering::Relaxed);
+        loop {
+            if current == 0 {
+                return 0;
+            }
+            match self.cancel_requests.compare_exchange_weak(
+                current,
+                current - 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return current - 1,
+                Err(seen) => current = seen,
+            }
+        }
+    }
+
+    pub(crate) fn add_handle(&self) {
+        self.handles.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn drop_handle(&self) {
+        self.handles.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    fn sole_handle(&self) -> bool {
+        self.handles.load(Ordering::Acquire) == 1
+    }
+
+    fn ended(&self) -> Ended {
+        let state = self.state();
+        if state & CANCELLED != 0 {
+            Ended::Cancelled
+        } else if state & PANICKED != 0 {
+            Ended::Panicked
+        } else {
+            Ended::Value
+        }
+    }
+}
+
+struct Slot<T> {
+    pending_message: Option<Arc<str>>,
+    outcome: Option<Result<T, TaskError>>,
+    waiters: Waiters,
+    cloner: Option<fn(&T) -> T>,
+}
+
+/// One task's state: the [`Header`] plus the typed outcome.
+pub(crate) struct Core<T> {
+    header: Header,
+    slot: Mutex<Slot<T>>,
+}
+
+impl<T> Core<T> {
+    pub(crate) fn new(name: Option<Box<str>>) -> Self {
+        Core {
+            header: Header {
+                state: AtomicU8::new(0),
+                id: TaskId::next(),
+                name,
+                waker: AtomicWaker::new(),
+                catch_depth: AtomicUsize::new(0),
+                handles: AtomicUsize::new(0),
+                cancel_requests: AtomicUsize::new(0),
+            },
+            slot: Mutex::new(Slot {
+                pending_message: None,
+                outcome: None,
+                waiters: Waiters::default(),
+                cloner: None,
+            }),
+        }
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        &self.header
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Slot<T>> {
+        // User code (a `Clone` impl) can run under this lock; a panic there must not make the
+        // task unusable for its other handles.
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set_state(&self, _locked: &MutexGuard<'_, Slot<T>>, state: u8) {
+        self.header.state.store(state, Ordering::Release);
+    }
+
+    /// Requests cancellation. `false` iff the task has already ended.
+    pub(crate) fn cancel(&self, message: Option<Arc<str>>) -> bool {
+        let mut slot = self.lock();
+        let state = self.header.state();
+        if state & COMPLETE != 0 {
+            return false;
+        }
+        self.header.cancel_requests.fetch_add(1, Ordering::Relaxed);
+        if state & CANCEL_PENDING == 0 {
+            slot.pending_message = message;
+            self.header.state.store(state | CANCEL_PENDING, Ordering::Release);
+        }
+        drop(slot);
+        self.header.waker.wake();
+        true
+    }
+
+    /// Takes a pending cancellation request for delivery: `Some(message)` if there was one.
+    pub(crate) fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {
+        let mut slot = self.lock();
+        let state = self.header.state();
+        if state & CANCEL_PENDING == 0 {
+            return None;
+        }
+        self.set_state(&slot, state & !CANCEL_PENDING);
+        Some(slot.pending_message.take())
+    }
+
+    /// Ends the task with `result` and wakes every waiter. A value that arrives while a cancel is
+    /// pending is dropped and the task ends cancelled (CAN-12).
+    pub(crate) fn complete(&self, result: Result<T, TaskError>) {
+        let mut dropped_value = None;
+        let mut slot = self.lock();
+        let state = self.header.state();
+        debug_assert!(state & COMPLETE == 0, "a task completes once");
+        let result = match result {
+            Ok(value) if state & CANCEL_PENDING != 0 => {
+                dropped_value = Some(value);
+                Err(TaskError::Cancelled(Cancelled::new(slot.pending_message.take())))
+            }
+            other => other,
+        };
+        let (bits, ended) = match &result {
+            Ok(_) => (COMPLETE, Ended::Value),
+            Err(TaskError::Cancelled(_)) => (COMPLETE | CANCELLED, Ended::Cancelled),
+            Err(_) => (COMPLETE | PANICKED, Ended::Panicked),
+        };
+        slot.outcome = Some(result);
+        slot.pending_message = None;
+        self.set_state(&slot, bits);
+        let waiters = if slot.waiters.is_empty() { Vec::new() } else { slot.waiters.take_all() };
+        drop(slot);
+        drop(dropped_value);
+        notify(waiters, ended);
+    }
+
+    fn register(slot: &mut Slot<T>, key: &mut Option<usize>, waker: &Waker) {
+        match key.and_then(|k| slot.waiters.get_mut(k)) {
+            Some(Waiter::Wake(old)) => {
+                if !old.will_wake(waker) {
+                    old.clone_from(waker);
+                }
+            }
+            _ => *key = Some(slot.waiters.insert(Waiter::Wake(waker.clone()))),
+        }
+    }
+
+    /// Polls for the task's outcome on behalf of a `Task<T>` handle. The value is moved out when
+    /// the caller holds the last handle, cloned otherwise.
+    pub(crate) fn poll_value(
+        &self,
+        cx: &mut Context<'_>,
+        key: &mut Option<usize>,
+    ) -> Poll<Result<T, TaskError>> {
+        let mut slot = self.lock();
+        if self.header.state() & COMPLETE == 0 {
+            Self::register(&mut slot, key, cx.waker());
+            return Poll::Pending;
+        }
+        if let Some(k) = key.take() {
+            slot.waiters.remove(k);
+        }
+        Poll::Ready(self.read_outcome(&mut slot))
+    }
+
+    fn read_outcome(&self, slot: &mut Slot<T>) -> Result<T, TaskError> {
+        match &slot.outcome {
+            Some(Ok(value)) => {
+                if self.header.sole_handle() {
+                    match slot.outcome.take() {
+                        Some(Ok(value)) => Ok(value),
+                        _ => unreachable!(),
+                    }
+                } else {
+                    let clone = slot.cloner.expect("a second Task handle implies T: Clone");
+                    Ok(clone(value))
+                }
+            }
+            Some(Err(e)) => Err(e.clone()),
+            None => unreachable!("the value of a task is moved out only by its last handle"),
+        }
+    }
+
+    /// The outcome of an ended task, for a handle that is being consumed (gather).
+    pub(crate) fn take_outcome(&self) -> Result<T, TaskError> {
+        let mut slot = self.lock();
+        if self.header.state() & COMPLETE == 0 {
+            return Err(TaskError::InvalidState);
+        }
+        self.read_outcome(&mut slot)
+    }
+
+    /// Python's `result()`: the outcome without waiting, `InvalidState` while running.
+    pub(crate) fn result_cloned(&self) -> Result<T, TaskError>
+    where
+        T: Clone,
+    {
+        let slot = self.lock();
+        match &slot.outcome {
+            Some(Ok(value)) => Ok(value.clone()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(TaskError::InvalidState),
+        }
+    }
+
+    /// Records how to clone the value, when a second handle is made.
+    pub(crate) fn new_handle_clone(&self)
+    where
+        T: Clone,
+    {
+        let mut slot = self.lock();
+        slot.cloner = Some(T::clone);
+        self.header.add_handle();
+    }
+}
+
+/// The type-erased view of a task used by [`AnyTask`](crate::AnyTask), the registry, gather and
+/// wait.
+pub(crate) trait ErasedCore: Send + Sync + 'static {
+    fn header(&self) -> &Header;
+    fn cancel(&self, message: Option<Arc<str>>) -> bool;
+    fn take_pending_cancel(&self) -> Option<Option<Arc<str>>>;
+    /// Waits for the end, registering a waker under `key`; the error if it failed.
+    fn poll_done(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<Result<(), TaskError>>;
+    fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen;
+    fn remove_waiter(&self, key: usize);
+    /// The error of an ended task (`None` for a value, or while running).
+    fn error(&self) -> Option<TaskError>;
+}
+
+impl<T: Send + 'static> ErasedCore for Core<T> {
+    fn header(&self) -> &Header {
+        &self.header
+    }
+
+    fn cancel(&self, message: Option<Arc<str>>) -> bool {
+        Core::cancel(self, message)
+    }
+
+    fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {
+        Core::take_pending_cancel(self)
+    }
+
+    fn poll_done(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<Result<(), TaskError>> {
+        let mut slot = self.lock();
+        if self.header.state() & COMPLETE == 0 {
+            Self::register(&mut slot, key, cx.waker());
+            return Poll::Pending;
+        }
+        if let Some(k) = key.take() {
+            slot.waiters.remove(k);
+        }
+        Poll::Ready(match &slot.outcome {
+            Some(Err(e)) => Err(e.clone()),
+            _ => Ok(()),
+        })
+    }
+
+    fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen {
+        let mut slot = self.lock();
+        if self.header.state() & COMPLETE != 0 {
+            return Listen::AlreadyEnded(self.header.ended());
+        }
+        Listen::Registered(slot.waiters.insert(Waiter::Listen(listener, index)))
+    }
+
+    fn remove_waiter(&self, key: usize) {
+        self.lock().waiters.remove(key);
+    }
+
+    fn error(&self) -> Option<TaskError> {
+        match &self.lock().outcome {
+            Some(Err(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
+}

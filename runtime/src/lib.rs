@@ -1,0 +1,59 @@
+//! The runtime of the [`asyncio`](https://docs.rs/asyncio) crate: Python asyncio's task model
+//! on async-std. Use it through `asyncio`, which re-exports everything here together with the
+//! macros.
+//!
+//! The model, in one paragraph: [`spawn`] creates a [`Task`] that starts when its spawner next
+//! suspends; [`Task::cancel`] is a *request*, delivered at the task's next suspension point by
+//! dropping its future there (destructors are the `finally`); awaiting a task forwards the
+//! awaiter's cancellation to it, [`shield`] does not, [`wait`] never cancels; [`catch_cancel`]
+//! is `except CancelledError`; and [`run`] cancels and awaits every remaining task when `main`
+//! ends.
+//!
+//! ```
+//! # use asyncio_runtime as asyncio;
+//! use std::time::Duration;
+//! asyncio::run(async {
+//!     let task = asyncio::spawn(async {
+//!         asyncio::sleep(Duration::from_secs(10)).await;
+//!     });
+//!     asyncio::yield_now().await; // let it start
+//!     assert!(task.cancel()); // a request...
+//!     assert!(task.clone().await.unwrap_err().is_cancelled()); // ...delivered at its sleep
+//! });
+//! ```
+
+mod any_task;
+mod backend;
+mod cancel;
+mod config;
+mod context;
+mod core;
+mod error;
+mod gather;
+mod harness;
+mod id;
+mod registry;
+mod runtime;
+mod shield;
+mod spawn;
+mod stop;
+mod task;
+mod time;
+mod wait;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use crate::any_task::AnyTask;
+pub use crate::cancel::{catch_cancel, CatchCancel};
+pub use crate::config::{Flavor, RunConfig};
+pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
+pub use crate::gather::{gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple};
+pub use crate::id::TaskId;
+pub use crate::runtime::run;
+pub use crate::shield::shield;
+pub use crate::spawn::{all_tasks, current_task, spawn, spawn_named, IntoTask};
+pub use crate::task::{Task, TaskFuture};
+pub use crate::time::{sleep, wait_for, yield_now};
+pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

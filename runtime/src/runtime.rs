@@ -1,0 +1,153 @@
+//! Starting a runtime, running `main` as a task, and shutting down (Python's `asyncio.run`).
+
+use std::future::Future;
+use std::panic::resume_unwind;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crate::backend::{self, Executor, StopReceiver, StopSender};
+use crate::config::RunConfig;
+use crate::context::RuntimeGuard;
+use crate::core::Core;
+use crate::error::TaskError;
+use crate::harness::{CatchUnwind, Harness};
+use crate::registry::Registry;
+use crate::stop::StopAll;
+use crate::AnyTask;
+
+/// What the threads of one runtime share.
+pub(crate) struct Shared {
+    pub(crate) executor: Executor,
+    pub(crate) registry: Registry,
+}
+
+/// Runs `main` as the main task of a new [`Flavor::CurrentThread`](crate::Flavor) runtime and
+/// returns its output: Python's `asyncio.run(main())`.
+///
+/// When `main` ends (returns, panics or is cancelled), every task still running is cancelled
+/// and awaited, so destructors and `catch_cancel` cleanup run, before `run` returns or re-raises
+/// `main`'s panic (BG-04, BG-08). Tasks that are already scheduled get their first step first,
+/// as in Python. `run` waits for stubborn tasks without a time limit (BG-05).
+///
+/// # Panics
+/// Inside another running runtime (runtimes do not nest), and if the main task was cancelled
+/// (Python's `asyncio.run` raises `CancelledError` then). A panic of `main` is re-raised after
+/// shutdown.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// let answer = asyncio::run(async {
+///     let task = asyncio::spawn(async { 21 * 2 });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+pub fn run<F: Future>(main: F) -> F::Output {
+    RunConfig::new().run(main)
+}
+
+impl RunConfig {
+    /// Runs `main` on a runtime of this configuration. See [`run`](crate::run).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let n = asyncio::RunConfig::new()
+    ///     .flavor(asyncio::Flavor::MultiThread)
+    ///     .worker_threads(2)
+    ///     .run(async { asyncio::all_tasks().len() });
+    /// assert_eq!(n, 1); // just main
+    /// ```
+    pub fn run<F: Future>(self, main: F) -> F::Output {
+        let workers = self.workers();
+        let shared = Arc::new(Shared { executor: backend::executor(), registry: Registry::new() });
+        let _runtime = RuntimeGuard::enter(shared.clone());
+        let pool = workers.map(|n| Workers::start(&shared, n));
+
+        let main_core = Arc::new(Core::<()>::new(None));
+        let key = shared.registry.insert(AnyTask::from_core(main_core.clone()));
+        let mut output = None;
+        let main_task = Harness::new(main_core.clone(), Some(key), async {
+            output = Some(CatchUnwind::new(main).await);
+        });
+        let program = async {
+            main_task.await;
+            shutdown(&shared).await;
+        };
+        match pool {
+            None => backend::block_on_running(&shared.executor, program),
+            Some(pool) => {
+                backend::block_on(program);
+                pool.stop();
+            }
+        }
+
+        match output {
+            Some(Ok(value)) => value,
+            Some(Err(payload)) => resume_unwind(payload),
+            None => {
+                let reason = match main_core.take_outcome() {
+                    Err(TaskError::Cancelled(c)) => c.to_string(),
+                    Err(e) => e.to_string(),
+                    Ok(()) => "ended without output".to_owned(),
+                };
+                panic!("asyncio::run: the main task {reason}")
+            }
+        }
+    }
+}
+
+/// Cancels every task still running and waits for all of them, including tasks spawned while
+/// shutting down.
+async fn shutdown(shared: &Shared) {
+    // Like Python's loop, let tasks that are already scheduled take their step first (BG-04).
+    backend::yield_now().await;
+    loop {
+        let live = shared.registry.live();
+        if live.is_empty() {
+            return;
+        }
+        for task in &live {
+            let _ = task.cancel();
+        }
+        let mut stop = StopAll::new(live);
+        (&mut stop).await;
+        for task in stop.into_tasks() {
+            if let Some(TaskError::Panicked(p)) = task.error() {
+                eprintln!("asyncio: {} ended with a panic during shutdown: {}", task.name(), p.message());
+            }
+        }
+    }
+}
+
+/// The worker threads of a multi-thread runtime.
+struct Workers {
+    stop: StopSender,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Workers {
+    fn start(shared: &Arc<Shared>, n: usize) -> Self {
+        let (stop, stopped) = backend::stop_signal();
+        let threads = (0..n)
+            .map(|i| {
+                let shared = shared.clone();
+                let stopped: StopReceiver = stopped.clone();
+                std::thread::Builder::new()
+                    .name(format!("asyncio-worker-{i}"))
+                    .spawn(move || {
+                        let _runtime = RuntimeGuard::enter(shared.clone());
+                        backend::block_on_running(&shared.executor, stopped.wait());
+                    })
+                    .expect("failed to start an asyncio worker thread")
+            })
+            .collect();
+        Workers { stop, threads }
+    }
+
+    fn stop(self) {
+        drop(self.stop);
+        for thread in self.threads {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Sleeping, yielding, and timeouts.
+
+use std::future::{Future, IntoFuture};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
+
+use crate::backend;
+use crate::context;
+use crate::error::TimeoutError;
+use crate::stop::StopAll;
+
+/// Suspends the current task for `duration` (Python's `asyncio.sleep`). Cancelling the task
+/// interrupts the sleep at once.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use std::time::{Duration, Instant};
+/// asyncio::run(async {
+///     let start = Instant::now();
+///     asyncio::sleep(Duration::from_millis(5)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(5));
+/// });
+/// ```
+pub async fn sleep(duration: Duration) {
+    backend::sleep(duration).await;
+}
+
+/// Lets every other ready task run, then resumes: Python's `asyncio.sleep(0)`. It is a
+/// suspension point, so a pending cancellation is delivered here.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let task = asyncio::spawn(async { 1 });
+///     assert!(!task.done());
+///     asyncio::yield_now().await; // the task gets its turn
+///     assert!(task.done());
+/// });
+/// ```
+pub async fn yield_now() {
+    backend::yield_now().await;
+}
+
+/// Awaits `future` for at most `timeout` (Python's `asyncio.wait_for`).
+///
+/// On timeout the future is dropped; if it was awaiting tasks (e.g. `future` is a
+/// [`Task`](crate::Task)), they are cancelled and `wait_for` waits for them to stop before
+/// returning `Err(TimeoutError)` (TMO-01). A zero timeout does not poll the future at all. If the
+/// task calling `wait_for` is cancelled, the cancellation is forwarded to the awaited task
+/// (TMO-03).
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use std::time::Duration;
+/// asyncio::run(async {
+///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
+///     let r = asyncio::wait_for(slow.clone(), Duration::from_millis(10)).await;
+///     assert_eq!(r, Err(asyncio::TimeoutError));
+///     assert!(slow.cancelled()); // cancelled and stopped before wait_for returned
+///
+///     let fast = asyncio::wait_for(async { 7 }, Duration::from_secs(1)).await;
+///     assert_eq!(fast, Ok(7));
+/// });
+/// ```
+pub async fn wait_for<F: IntoFuture>(future: F, timeout: Duration) -> Result<F::Output, TimeoutError> {
+    let mut future = pin!(Some(future.into_future()));
+    if !timeout.is_zero() {
+        let mut timer = pin!(backend::sleep(timeout));
+        let output = std::future::poll_fn(|cx| {
+            if let Some(inner) = future.as_mut().as_pin_mut() {
+                if let Poll::Ready(value) = inner.poll(cx) {
+                    return Poll::Ready(Some(value));
+                }
+            }
+            timer.as_mut().poll(cx).map(|()| None)
+        })
+        .await;
+        if let Some(value) = output {
+            return Ok(value);
+        }
+    }
+    let forwarded = context::drop_forwarding(None, || future.as_mut().set(None));
+    StopAll::new(forwarded).await;
+    Err(TimeoutError)
+}

@@ -1,0 +1,261 @@
+//! `wait`: watch a set of tasks until a condition holds, without ever cancelling them.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use atomic_waker::AtomicWaker;
+
+use crate::any_task::AnyTask;
+use crate::backend::{self, Sleep};
+use crate::core::{CompletionListener, Ended, Listen};
+use crate::task::Task;
+
+/// When [`wait`] returns (Python's `return_when`).
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// assert_eq!(asyncio::ReturnWhen::default(), asyncio::ReturnWhen::AllCompleted);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ReturnWhen {
+    /// When every task has ended (the default).
+    #[default]
+    AllCompleted,
+    /// When any task has ended.
+    FirstCompleted,
+    /// When any task has panicked, or else when all have ended. A cancelled task does not count
+    /// as an exception, as in Python.
+    FirstException,
+}
+
+/// A task handle that [`wait`] accepts: [`Task`], [`AnyTask`], or a reference to either.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let a = asyncio::spawn(async { 1 });
+///     let b = asyncio::spawn(async { 2 });
+///     let (done, pending) = asyncio::wait([&a, &b]).await;
+///     assert_eq!((done.len(), pending.len()), (2, 0));
+///     assert_eq!(a.result(), Ok(1));
+/// });
+/// ```
+pub trait Waitable: Eq + Hash {
+    /// The task as an [`AnyTask`].
+    fn to_any_task(&self) -> AnyTask;
+}
+
+impl<T: Send + 'static> Waitable for Task<T> {
+    fn to_any_task(&self) -> AnyTask {
+        self.to_any()
+    }
+}
+
+impl Waitable for AnyTask {
+    fn to_any_task(&self) -> AnyTask {
+        self.clone()
+    }
+}
+
+impl<W: Waitable> Waitable for &W {
+    fn to_any_task(&self) -> AnyTask {
+        (**self).to_any_task()
+    }
+}
+
+/// Waits for the tasks until `return_when` holds or the timeout passes, and returns
+/// `(done, pending)` (Python's `asyncio.wait`). It never cancels anything: not on timeout, and
+/// not when the task awaiting it is cancelled (ALL-08). Errors stay inside the tasks; inspect
+/// them with [`Task::result`] or [`AnyTask::error`]. Duplicates collapse. An empty input returns
+/// at once with two empty sets (divergence: Python raises `ValueError`, ALL-07).
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use std::time::Duration;
+/// asyncio::run(async {
+///     let quick = asyncio::spawn(async { 1 });
+///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
+///     let (done, pending) = asyncio::wait([quick.clone().into(), asyncio::AnyTask::from(&slow)])
+///         .timeout(Duration::from_millis(10))
+///         .await;
+///     assert_eq!((done.len(), pending.len()), (1, 1));
+///     assert!(!slow.cancelled()); // wait never cancels
+///     slow.cancel();
+/// });
+/// ```
+pub fn wait<I>(tasks: I) -> Wait<I::Item>
+where
+    I: IntoIterator,
+    I::Item: Waitable,
+{
+    let mut seen = HashSet::new();
+    let items = tasks
+        .into_iter()
+        .filter_map(|item| {
+            let any = item.to_any_task();
+            seen.insert(any.id()).then_some((item, any))
+        })
+        .collect();
+    Wait { items, timeout: None, return_when: ReturnWhen::AllCompleted, state: None }
+}
+
+/// The future returned by [`wait`]; `.await` gives `(done, pending)`.
+#[must_use = "wait does nothing unless awaited"]
+pub struct Wait<W> {
+    items: Vec<(W, AnyTask)>,
+    timeout: Option<Duration>,
+    return_when: ReturnWhen,
+    state: Option<Watching>,
+}
+
+struct Watching {
+    shared: Arc<Watch>,
+    keys: Vec<Option<usize>>,
+    timer: Option<Sleep>,
+}
+
+/// Counts completions; wakes the waiter only when its condition may hold.
+struct Watch {
+    total: usize,
+    return_when: ReturnWhen,
+    ended: AtomicUsize,
+    panicked: AtomicBool,
+    waker: AtomicWaker,
+}
+
+impl Watch {
+    fn satisfied(&self) -> bool {
+        let ended = self.ended.load(Ordering::Acquire);
+        match self.return_when {
+            ReturnWhen::AllCompleted => ended == self.total,
+            ReturnWhen::FirstCompleted => ended > 0,
+            ReturnWhen::FirstException => ended == self.total || self.panicked.load(Ordering::Acquire),
+        }
+    }
+}
+
+impl CompletionListener for Watch {
+    fn completed(&self, _index: usize, ended: Ended) {
+        if ended == Ended::Panicked {
+            self.panicked.store(true, Ordering::Release);
+        }
+        self.ended.fetch_add(1, Ordering::AcqRel);
+        if self.satisfied() {
+            self.waker.wake();
+        }
+    }
+}
+
+impl<W> Wait<W> {
+    /// Returns after `timeout` at the latest, with the tasks that have not ended in `pending`
+    /// (not cancelled, ALL-06).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_millis(50)));
+    ///     let (done, pending) = asyncio::wait([&slow]).timeout(Duration::from_millis(1)).await;
+    ///     assert!(done.is_empty() && pending.len() == 1);
+    ///     assert_eq!(slow.await, Ok(())); // still completes
+    /// });
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Chooses when to return (default [`ReturnWhen::AllCompleted`], ALL-05).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let fast = asyncio::spawn(async { 1 });
+    ///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
+    ///     let (done, pending) = asyncio::wait([fast.clone().into(), asyncio::AnyTask::from(&slow)])
+    ///         .return_when(asyncio::ReturnWhen::FirstCompleted)
+    ///         .await;
+    ///     assert_eq!((done.len(), pending.len()), (1, 1));
+    ///     slow.cancel();
+    /// });
+    /// ```
+    pub fn return_when(mut self, return_when: ReturnWhen) -> Self {
+        self.return_when = return_when;
+        self
+    }
+
+    fn deregister(&mut self) {
+        if let Some(state) = self.state.as_mut() {
+            for ((_, task), key) in self.items.iter().zip(state.keys.iter_mut()) {
+                if let Some(key) = key.take() {
+                    if !task.done() {
+                        task.core().remove_waiter(key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<W: Waitable + Unpin> Future for Wait<W> {
+    type Output = (HashSet<W>, HashSet<W>);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if this.state.is_none() {
+            let shared = Arc::new(Watch {
+                total: this.items.len(),
+                return_when: this.return_when,
+                ended: AtomicUsize::new(0),
+                panicked: AtomicBool::new(false),
+                waker: AtomicWaker::new(),
+            });
+            shared.waker.register(cx.waker());
+            let listener: Arc<dyn CompletionListener> = shared.clone();
+            let keys = this
+                .items
+                .iter()
+                .enumerate()
+                .map(|(index, (_, task))| match task.core().listen(listener.clone(), index) {
+                    Listen::Registered(key) => Some(key),
+                    Listen::AlreadyEnded(ended) => {
+                        shared.completed(index, ended);
+                        None
+                    }
+                })
+                .collect();
+            let timer = this.timeout.map(backend::sleep_boxed);
+            this.state = Some(Watching { shared, keys, timer });
+        }
+        let state = this.state.as_mut().expect("set above");
+        state.shared.waker.register(cx.waker());
+        let timed_out = state.timer.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready());
+        if !(state.shared.total == 0 || state.shared.satisfied() || timed_out) {
+            return Poll::Pending;
+        }
+        this.deregister();
+        let mut done = HashSet::new();
+        let mut pending = HashSet::new();
+        for (item, task) in std::mem::take(&mut this.items) {
+            if task.done() {
+                done.insert(item);
+            } else {
+                pending.insert(item);
+            }
+        }
+        Poll::Ready((done, pending))
+    }
+}
+
+impl<W> Drop for Wait<W> {
+    fn drop(&mut self) {
+        self.deregister();
+    }
+}
