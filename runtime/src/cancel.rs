@@ -1,6 +1,6 @@
 //! `catch_cancel`: Python's `try: ... except CancelledError`.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -11,7 +11,7 @@ use crate::context;
 use crate::error::Cancelled;
 use crate::stop::StopAll;
 
-/// Runs `future`, catching a cancellation of the current task that arrives while it is pending:
+/// Runs `future` (any [`IntoFuture`], e.g. a [`Task`](crate::Task)), catching a cancellation of the current task that arrives while it is pending:
 /// Python's `try: await fut` / `except CancelledError:`.
 ///
 /// If the task is cancelled while `future` is pending, `future` is dropped (forwarding the
@@ -39,8 +39,8 @@ use crate::stop::StopAll;
 ///     assert!(!task.cancelled());
 /// });
 /// ```
-pub fn catch_cancel<F: Future>(future: F) -> CatchCancel<F> {
-    CatchCancel { future: Some(future), task: None, stopping: None }
+pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
+    CatchCancel { future: Some(future.into_future()), task: None, stopping: None }
 }
 
 pin_project! {

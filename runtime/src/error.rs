@@ -125,6 +125,44 @@ impl Cancelled {
     }
 }
 
+impl Cancelled {
+    /// Re-raises this cancellation in the current task (Python's bare `raise` in an
+    /// `except CancelledError` block): the task stops at this await and ends cancelled with the
+    /// same message. An enclosing [`catch_cancel`](crate::catch_cancel) catches it again.
+    ///
+    /// Never completes, so it fits any return type: `return cancelled.reraise().await;`.
+    ///
+    /// # Panics
+    /// Outside a task.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let task = asyncio::spawn(async {
+    ///         match asyncio::catch_cancel(asyncio::sleep(Duration::from_secs(10))).await {
+    ///             Ok(()) => "slept",
+    ///             Err(cancelled) => {
+    ///                 asyncio::sleep(Duration::from_millis(1)).await; // async cleanup (CAN-07)
+    ///                 cancelled.reraise().await
+    ///             }
+    ///         }
+    ///     });
+    ///     asyncio::yield_now().await;
+    ///     task.cancel_with("bye");
+    ///     let asyncio::TaskError::Cancelled(c) = task.await.unwrap_err() else { unreachable!() };
+    ///     assert_eq!(c.message(), Some("bye"));
+    /// });
+    /// ```
+    pub async fn reraise<T>(self) -> T {
+        let task = crate::context::current_task().expect("Cancelled::reraise called outside a task");
+        let _ = task.cancel_with_arc(self.message);
+        // Re-raising is not a new request: keep Python's cancelling() count unchanged.
+        let _ = task.uncancel();
+        std::future::pending().await
+    }
+}
+
 impl fmt::Display for Cancelled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.message {

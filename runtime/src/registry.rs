@@ -52,12 +52,14 @@ impl Registry {
         drop(removed);
     }
 
-    /// The tasks that are not done, in no particular order.
+    /// The tasks that are not done, oldest first (shutdown cancels them in creation order, so
+    /// that a single-threaded run is deterministic).
     pub(crate) fn live(&self) -> Vec<AnyTask> {
         let mut all = Vec::new();
         for index in 0..SHARDS {
             all.extend(self.shard(index).iter().map(|(_, t)| t).filter(|t| !t.done()).cloned());
         }
+        all.sort_unstable_by_key(AnyTask::id);
         all
     }
 

@@ -1,0 +1,128 @@
+//! TMO-xx: wait_for and shield.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use asyncio::{catch_cancel, shield, spawn, wait_for, yield_now, TimeoutError};
+use common::{on_both_flavors, park, Finally, Flag, Log};
+
+#[test]
+fn tmo_01_on_timeout_the_inner_task_is_cancelled_and_stopped_before_wait_for_returns() {
+    on_both_flavors(|| async {
+        let log = Log::new();
+        let t = spawn({
+            let log = log.clone();
+            async move {
+                let _finally = Finally::new(&log, "inner: finally (before wait_for returns)");
+                if let Err(c) = catch_cancel(park()).await {
+                    log.push("inner: cancelled by wait_for");
+                    asyncio::sleep(Duration::from_millis(20)).await; // slow cleanup is awaited
+                    c.reraise::<()>().await;
+                }
+            }
+        });
+        let start = Instant::now();
+        let r = wait_for(t.clone(), Duration::from_millis(50)).await;
+        assert_eq!(r, Err(TimeoutError));
+        assert!(start.elapsed() >= Duration::from_millis(50));
+        assert!(t.cancelled(), "cancelled and stopped when wait_for returned");
+        assert_eq!(log.lines(), ["inner: cancelled by wait_for", "inner: finally (before wait_for returns)"]);
+    });
+}
+
+#[test]
+fn tmo_01_in_time_gives_the_value_and_a_zero_timeout_never_polls() {
+    on_both_flavors(|| async {
+        let in_time = wait_for(
+            async {
+                asyncio::sleep(Duration::from_millis(10)).await;
+                "val"
+            },
+            Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(in_time, Ok("val"));
+        let ran = Flag::new();
+        let r = wait_for(
+            {
+                let ran = ran.clone();
+                async move { ran.set() }
+            },
+            Duration::ZERO,
+        )
+        .await;
+        assert_eq!(r, Err(TimeoutError));
+        assert!(!ran.get(), "the body never ran");
+    });
+}
+
+#[test]
+fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
+    // Implementation-defined in 3.11; here the timeout wins and the task keeps its own value.
+    on_both_flavors(|| async {
+        let t = spawn(async {
+            match catch_cancel(park()).await {
+                Ok(()) => "slept",
+                Err(_) => "swallowed",
+            }
+        });
+        assert_eq!(wait_for(t.clone(), Duration::from_millis(10)).await, Err(TimeoutError));
+        assert_eq!(t.await, Ok("swallowed"));
+    });
+}
+
+#[test]
+fn tmo_03_cancelling_the_task_inside_wait_for_cancels_the_inner_task() {
+    on_both_flavors(|| async {
+        let inner = spawn(park());
+        let waiter = spawn({
+            let inner = inner.clone();
+            async move { wait_for(inner, Duration::from_secs(5)).await }
+        });
+        asyncio::sleep(Duration::from_millis(10)).await;
+        waiter.cancel();
+        assert!(waiter.clone().await.unwrap_err().is_cancelled());
+        assert!(inner.cancelled());
+    });
+}
+
+async fn important(log: Log) -> &'static str {
+    asyncio::sleep(Duration::from_millis(50)).await;
+    log.push("important: completed");
+    "saved"
+}
+
+#[test]
+fn tmo_06_shield_protects_the_inner_task_from_the_callers_cancellation() {
+    on_both_flavors(|| async {
+        let log = Log::new();
+        let t = spawn(important(log.clone()));
+        let caller = spawn(shield(t.clone()));
+        asyncio::sleep(Duration::from_millis(10)).await;
+        caller.cancel();
+        assert!(caller.clone().await.unwrap_err().is_cancelled());
+        assert!(caller.cancelled() && !t.cancelled() && !t.done());
+        assert_eq!(t.await, Ok("saved"));
+
+        let t2 = spawn(important(log.clone()));
+        assert_eq!(wait_for(shield(t2.clone()), Duration::from_millis(10)).await, Err(TimeoutError));
+        assert!(!t2.cancelled());
+        assert_eq!(t2.await, Ok("saved"));
+        assert_eq!(log.lines(), ["important: completed", "important: completed"]);
+    });
+}
+
+#[test]
+fn tmo_07_shield_of_a_task_cancelled_directly_and_of_a_finished_task() {
+    on_both_flavors(|| async {
+        let t = spawn(park());
+        let sh = spawn(shield(t.clone()));
+        yield_now().await;
+        t.cancel();
+        assert!(sh.await.unwrap().unwrap_err().is_cancelled());
+        let d = spawn(async { 5 });
+        let _ = d.clone().await;
+        assert_eq!(shield(d).await, Ok(5));
+    });
+}
