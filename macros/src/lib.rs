@@ -1,0 +1,47 @@
+//! Procedural macros of the `asyncio` crate. Use them through `asyncio`, not directly:
+//! `#[asyncio::async_main]`, `#[asyncio::async_test]`, `asyncio::spawn!`, `asyncio::gather!`.
+//!
+//! This file holds only the entry points; each macro lives in its own module, and every
+//! expansion function works on `proc_macro2` streams so that it can be unit-tested.
+
+mod call_args;
+mod entry;
+mod entry_args;
+mod errors;
+mod gather;
+mod spawn;
+
+#[cfg(test)]
+mod robustness;
+#[cfg(test)]
+mod snapshots;
+
+use proc_macro::TokenStream;
+
+/// Turns an `async fn` into a plain `fn` that runs it to completion on a new asyncio runtime.
+/// See `asyncio::async_main` for the documentation.
+#[proc_macro_attribute]
+pub fn async_main(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::EntryKind::Main, args.into(), item.into()).into()
+}
+
+/// Like `async_main`, for a `#[test]` function: each test runs on its own runtime.
+/// See `asyncio::async_test` for the documentation.
+#[proc_macro_attribute]
+pub fn async_test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::EntryKind::Test, args.into(), item.into()).into()
+}
+
+/// The implementation of `asyncio::spawn!`, which calls it as `spawn_impl!([$crate] ...)`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn spawn_impl(input: TokenStream) -> TokenStream {
+    spawn::expand(input.into()).into()
+}
+
+/// The implementation of `asyncio::gather!`, which calls it as `gather_impl!([$crate] ...)`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn gather_impl(input: TokenStream) -> TokenStream {
+    gather::expand(input.into()).into()
+}

@@ -1,0 +1,205 @@
+//! Python asyncio's task model for Rust: `spawn!`, `gather!`, cancellable awaitable tasks,
+//! `#[async_main]`.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! async fn work(n: u64) -> u64 {
+//!     asyncio::sleep(Duration::from_millis(n)).await;
+//!     n * 10
+//! }
+//!
+//! #[asyncio::async_main]
+//! async fn main() -> Result<(), asyncio::TaskError> {
+//!     let background = asyncio::spawn!(work(5), name = "background");
+//!     let (a, b) = asyncio::gather!(work(1), work(2)).await?;
+//!     assert_eq!((a, b), (10, 20));
+//!     assert_eq!(background.await?, 50);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! This crate re-exports the runtime (`asyncio-runtime`) and the macros (`asyncio-macros`);
+//! depend on it alone. The macros find the runtime through this crate: the function-like
+//! macros through `$crate`, so they work under any dependency name; the attributes through
+//! `::asyncio`, or the path given with `crate = "..."`.
+
+#![forbid(unsafe_code)]
+
+pub use asyncio_runtime::*;
+
+/// Turns an `async fn` into a plain `fn` that runs it to completion on a new asyncio runtime
+/// (Python's `asyncio.run(main())`), and returns its output.
+///
+/// ```
+/// #[asyncio::async_main]
+/// async fn main() {
+///     let task = asyncio::spawn!(async { 6 * 7 });
+///     assert_eq!(task.await, Ok(42));
+/// }
+/// ```
+///
+/// # Options
+/// - `flavor = "current_thread"` (the default): Python's event loop. Every task runs on the
+///   calling thread, a spawned task starts when its spawner reaches an `.await` that suspends,
+///   tasks start in the order they were spawned, and runs are deterministic.
+/// - `flavor = "multi_thread"`: tasks run on a pool of worker threads owned by this runtime;
+///   every semantic holds except the start order.
+/// - `worker_threads = N` (with `multi_thread` only, `N > 0`): the size of that pool (default:
+///   the number of CPUs).
+/// - `crate = "path"` or `crate = path`: where to find this crate when it is renamed or
+///   re-exported, e.g. `crate = "my_asyncio"`.
+///
+/// ```
+/// #[asyncio::async_main(flavor = "multi_thread", worker_threads = 2)]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let sum = asyncio::spawn!(async { (1..=10).sum::<u32>() }).await?;
+///     assert_eq!(sum, 55);
+///     Ok(())
+/// }
+/// ```
+///
+/// # Any function
+/// The attribute works on any `async fn` without `self` or type parameters, not only `main`:
+/// it keeps the attributes, doc comments, visibility, parameters (except on `main`) and the
+/// return type (`()`, `Result<_, E>`, `!`, `impl Trait`). The body stays in an `async fn`
+/// with the declared signature, so a body that does not match the return type is reported at
+/// the body's expression, as for any function.
+///
+/// ```
+/// /// Blocks the calling thread until the sum is computed.
+/// #[asyncio::async_main]
+/// pub async fn sum_later(a: u32, b: u32) -> u32 {
+///     asyncio::yield_now().await;
+///     a + b
+/// }
+///
+/// assert_eq!(sum_later(2, 3), 5);
+/// ```
+///
+/// # Expansion
+/// `#[async_main] async fn main() -> R { body }` expands to
+///
+/// ```ignore
+/// fn main() -> R {
+///     async fn main() -> R { body }
+///     ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+/// }
+/// ```
+///
+/// with one `.flavor(...)`/`.worker_threads(...)` call on the `RunConfig` per option. A
+/// function that mentions `Self` (an associated function) keeps its body in an
+/// `async move { body }` block instead, since an inner function cannot name `Self`.
+///
+/// # Errors
+/// Misuse is reported as compile errors at the offending token, all at once, and the
+/// function is still emitted: a function without `async`, parameters on `main`, type
+/// parameters or `self`, an unknown option (the valid ones are listed), an option given
+/// twice, a value of the wrong type, an unknown flavor, `worker_threads` without
+/// `multi_thread` or equal to 0, a `crate` that is not a path, or an item that is not a
+/// function.
+pub use asyncio_macros::async_main;
+
+/// Like [`async_main`], for tests: adds `#[test]`, and each test runs on its own new runtime
+/// (the same options).
+///
+/// ```
+/// #[asyncio::async_test]
+/// async fn gather_keeps_argument_order() {
+///     let (a, b) = asyncio::gather!(async { 1 }, async { 2 }).await.unwrap();
+///     assert_eq!((a, b), (1, 2));
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Writing `#[test]` as well is an error: the attribute adds it.
+pub use asyncio_macros::async_test;
+
+/// Items the macros expand to. Not part of the public API: names here may change in any
+/// release.
+#[doc(hidden)]
+pub mod __private {
+    pub use asyncio_macros::{gather_impl, spawn_impl};
+    pub use asyncio_runtime::__private::*;
+}
+
+/// Schedules a future as a new task and returns its [`Task`] handle at once, without
+/// awaiting it: Python's `asyncio.create_task(coro, name=...)`.
+///
+/// - `spawn!(future)`: the task is named `Task-N`.
+/// - `spawn!(future, name = "worker")`: any string expression, e.g. `format!("worker-{i}")`.
+///
+/// The future must be `Send + 'static`, since under `flavor = "multi_thread"` a task may move
+/// between threads. On the default flavor, the task starts when the spawner reaches an
+/// `.await` that suspends. `spawn!` outside a running runtime panics, with a message naming
+/// `#[async_main]`.
+///
+/// ```
+/// # #[asyncio::async_main] async fn main() {
+/// async fn work(x: u32) -> u32 {
+///     x * 2
+/// }
+///
+/// let task = asyncio::spawn!(work(21), name = "doubler");
+/// assert_eq!(task.name(), "doubler");
+/// assert_eq!(task.await, Ok(42));
+/// # }
+/// ```
+///
+/// Expands to `::asyncio::__private::spawn(future)` or
+/// `::asyncio::__private::spawn_named(future, name)`, thin wrappers of [`spawn()`] and
+/// [`spawn_named`] whose bounds give tailored errors: `spawn!(work)` for `spawn!(work())`
+/// says that a future was expected and how to get one. Several futures are an error (use
+/// [`gather!`]), and so are unknown options.
+#[macro_export]
+macro_rules! spawn {
+    ($($args:tt)*) => {
+        $crate::__private::spawn_impl!([$crate] $($args)*)
+    };
+}
+
+/// Runs futures concurrently and waits for all of them: Python's `asyncio.gather`.
+///
+/// Every argument, a future or an existing [`Task`], becomes a task at once, in argument
+/// order (a task is not spawned again; the same task twice runs once). The macro returns a
+/// future:
+/// - `gather!(a, b, c).await` is `Result<(A, B, C), TaskError>`, the values in argument
+///   order; the first failure is returned at once, and the other children keep running;
+/// - `gather!(a, b, return_exceptions = true).await` is
+///   `(Result<A, TaskError>, Result<B, TaskError>)`: every outcome;
+/// - `gather!().await` is `Ok(())`.
+///
+/// Dropping the future before it completes cancels every child still running. Up to 16
+/// futures; for more, or for a collection of futures of one type, use [`gather_all`], which
+/// returns a `Vec`.
+///
+/// ```
+/// # #[asyncio::async_main] async fn main() {
+/// async fn square(x: u32) -> u32 {
+///     asyncio::yield_now().await;
+///     x * x
+/// }
+///
+/// let three = asyncio::spawn!(square(3));
+/// let (a, b) = asyncio::gather!(square(2), three).await.unwrap();
+/// assert_eq!((a, b), (4, 9));
+///
+/// let doomed = asyncio::spawn!(asyncio::sleep(std::time::Duration::from_secs(60)));
+/// doomed.cancel();
+/// let (ok, cancelled) = asyncio::gather!(square(5), doomed, return_exceptions = true).await;
+/// assert_eq!(ok, Ok(25));
+/// assert!(cancelled.unwrap_err().is_cancelled());
+///
+/// let all = asyncio::gather_all((1..=4).map(square)).await.unwrap();
+/// assert_eq!(all, [1, 4, 9, 16]);
+/// # }
+/// ```
+///
+/// Expands to `::asyncio::__private::gather((into_task(a), into_task(b), ...))`, plus
+/// `.return_exceptions()` when asked.
+#[macro_export]
+macro_rules! gather {
+    ($($args:tt)*) => {
+        $crate::__private::gather_impl!([$crate] $($args)*)
+    };
+}

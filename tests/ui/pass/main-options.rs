@@ -1,0 +1,35 @@
+//! Every option, in every spelling.
+
+#[asyncio::async_main(flavor = "multi_thread", worker_threads = 2)]
+async fn pool() -> usize {
+    let tasks: Vec<_> = (0..8).map(|i| asyncio::spawn!(async move { i })).collect();
+    asyncio::gather_all(tasks).await.unwrap().into_iter().sum()
+}
+
+#[asyncio::async_main(flavor = "current_thread")]
+async fn event_loop() -> u8 {
+    7
+}
+
+#[asyncio::async_main(flavor = "multi_thread")]
+async fn default_pool_size() -> u8 {
+    8
+}
+
+#[asyncio::async_main(crate = "asyncio")]
+async fn crate_as_string() -> u8 {
+    9
+}
+
+#[asyncio::async_main(crate = ::asyncio, flavor = "current_thread",)]
+async fn crate_as_path() -> u8 {
+    10
+}
+
+fn main() {
+    assert_eq!(pool(), 28);
+    assert_eq!(event_loop(), 7);
+    assert_eq!(default_pool_size(), 8);
+    assert_eq!(crate_as_string(), 9);
+    assert_eq!(crate_as_path(), 10);
+}
