@@ -5,7 +5,9 @@ mod common;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use asyncio::{all_tasks, current_task, spawn, spawn_named, wait, yield_now, AnyTask, ReturnWhen, RunConfig};
+use asyncio::{
+    all_tasks, current_task, spawn, spawn_named, wait, yield_now, AnyTask, ReturnWhen, RunConfig,
+};
 use common::{on_both_flavors, park, until};
 
 fn names(tasks: &HashSet<AnyTask>) -> Vec<String> {
@@ -26,7 +28,11 @@ fn all_01_all_tasks_holds_the_current_and_unstarted_tasks_not_finished_ones() {
         yield_now().await;
         let mut expected = vec![main.clone(), "slow".to_owned()];
         expected.sort();
-        assert_eq!(names(&all_tasks()), expected, "finished tasks leave at once");
+        assert_eq!(
+            names(&all_tasks()),
+            expected,
+            "finished tasks leave at once"
+        );
         slow.cancel();
         yield_now().await;
         assert_eq!(names(&all_tasks()), [main]);
@@ -49,8 +55,12 @@ fn all_01_each_runtime_sees_only_its_own_tasks() {
         names(&all_tasks())
     });
     let other = other.join().unwrap();
-    assert!(mine.contains(&"this-runtime".to_owned()) && !mine.contains(&"other-runtime".to_owned()));
-    assert!(other.contains(&"other-runtime".to_owned()) && !other.contains(&"this-runtime".to_owned()));
+    assert!(
+        mine.contains(&"this-runtime".to_owned()) && !mine.contains(&"other-runtime".to_owned())
+    );
+    assert!(
+        other.contains(&"other-runtime".to_owned()) && !other.contains(&"this-runtime".to_owned())
+    );
 }
 
 #[test]
@@ -59,6 +69,8 @@ fn all_02_current_task() {
         let me = current_task().unwrap();
         assert!(me.name().starts_with("Task-"));
         assert!(all_tasks().contains(&me));
+        // The child returns its own handle, not its completion.
+        #[allow(clippy::async_yields_async)]
         let child = spawn(async { current_task().unwrap() });
         let child_id = child.id();
         let seen = child.await.unwrap();
@@ -84,11 +96,18 @@ fn all_03_wait_for_all_background_tasks() {
         others.remove(&current_task().unwrap());
         let (done, pending) = wait(others).await;
         assert_eq!((done.len(), pending.len()), (3, 0));
-        let mut outcomes: Vec<(String, bool)> = done.iter().map(|t| (t.name(), t.error().is_some())).collect();
+        let mut outcomes: Vec<(String, bool)> = done
+            .iter()
+            .map(|t| (t.name(), t.error().is_some()))
+            .collect();
         outcomes.sort();
         assert_eq!(
             outcomes,
-            [("bg0".to_owned(), false), ("bg1".to_owned(), true), ("bg2".to_owned(), false)],
+            [
+                ("bg0".to_owned(), false),
+                ("bg1".to_owned(), true),
+                ("bg2".to_owned(), false)
+            ],
             "wait did not raise; the failure stays in bg1"
         );
         assert_eq!(all_tasks(), HashSet::from([current_task().unwrap()]));
@@ -104,13 +123,19 @@ async fn s(delay_ms: u64, fail: bool) -> u64 {
 #[test]
 fn all_05_first_completed_and_first_exception() {
     on_both_flavors(|| async {
-        let ts: Vec<_> = [500, 10, 300].map(|d| spawn_named(s(d, false), format!("s{d}"))).into();
+        let ts: Vec<_> = [500, 10, 300]
+            .map(|d| spawn_named(s(d, false), format!("s{d}")))
+            .into();
         let (done, pending) = wait(&ts).return_when(ReturnWhen::FirstCompleted).await;
         assert_eq!(done.iter().map(|t| t.name()).collect::<Vec<_>>(), ["s10"]);
         assert_eq!(pending.len(), 2);
         assert!(pending.iter().all(|t| !t.done()), "pending untouched");
 
-        let ts = [spawn(s(10, false)), spawn(s(20, true)), spawn(s(500, false))];
+        let ts = [
+            spawn(s(10, false)),
+            spawn(s(20, true)),
+            spawn(s(500, false)),
+        ];
         let (done, pending) = wait(&ts).return_when(ReturnWhen::FirstException).await;
         assert_eq!((done.len(), pending.len()), (2, 1));
         assert_eq!(done.iter().filter(|t| t.error().is_some()).count(), 1);
@@ -155,7 +180,10 @@ fn all_06_wait_with_a_timeout_returns_the_partition_and_cancels_nothing() {
 fn all_07_empty_input_returns_at_once_and_duplicates_collapse() {
     on_both_flavors(|| async {
         let (done, pending) = wait(Vec::<AnyTask>::new()).await;
-        assert!(done.is_empty() && pending.is_empty(), "divergence: Python raises ValueError");
+        assert!(
+            done.is_empty() && pending.is_empty(),
+            "divergence: Python raises ValueError"
+        );
         let t = spawn(async { 1 });
         let (done, _) = wait([&t, &t]).await;
         assert_eq!(done.len(), 1);
@@ -174,7 +202,11 @@ fn all_08_cancelling_the_waiter_does_not_cancel_the_waited_tasks() {
         waiter.cancel();
         assert!(waiter.clone().await.unwrap_err().is_cancelled());
         assert!(ts.iter().all(|t| !t.cancelled()));
-        assert_eq!(asyncio::gather_all(ts).await, Ok(vec![50, 50]), "they finish normally");
+        assert_eq!(
+            asyncio::gather_all(ts).await,
+            Ok(vec![50, 50]),
+            "they finish normally"
+        );
     });
 }
 

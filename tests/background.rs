@@ -116,7 +116,12 @@ fn bg_04_run_cancels_and_joins_every_pending_task_when_main_returns() {
             "late: finally",
         ]
     );
-    let cancelled: Vec<bool> = tasks.lock().unwrap().iter().map(AnyTask::cancelled).collect();
+    let cancelled: Vec<bool> = tasks
+        .lock()
+        .unwrap()
+        .iter()
+        .map(AnyTask::cancelled)
+        .collect();
     assert_eq!(cancelled, [true, true, false]);
 }
 
@@ -134,9 +139,17 @@ fn bg_04_shutdown_joins_every_task_on_the_multi_thread_flavor_too() {
         }
     });
     for name in ["x", "y", "z"] {
-        assert!(log.contains(&format!("{name}: finally")), "{name} was joined: {:?}", log.lines());
+        assert!(
+            log.contains(&format!("{name}: finally")),
+            "{name} was joined: {:?}",
+            log.lines()
+        );
     }
-    assert!(tasks.lock().unwrap().iter().all(|t| t.done() && t.cancelled()));
+    assert!(tasks
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|t| t.done() && t.cancelled()));
 }
 
 #[test]
@@ -162,14 +175,26 @@ fn bg_05_shutdown_waits_for_a_stubborn_task_and_survives_one_that_panics_while_c
                     panic!("cleanup failed");
                 }
             });
-            tasks.lock().unwrap().extend([stubborn.into(), fails.into()]);
+            tasks
+                .lock()
+                .unwrap()
+                .extend([stubborn.into(), fails.into()]);
             yield_now().await;
         }
     });
-    assert!(start.elapsed() >= Duration::from_millis(200), "run waited for the stubborn task");
-    assert_eq!(log.lines(), ["stubborn: finished 0.2s of work after cancel"]);
+    assert!(
+        start.elapsed() >= Duration::from_millis(200),
+        "run waited for the stubborn task"
+    );
+    assert_eq!(
+        log.lines(),
+        ["stubborn: finished 0.2s of work after cancel"]
+    );
     let tasks = tasks.lock().unwrap();
-    assert!(!tasks[0].cancelled(), "it swallowed the cancellation and returned");
+    assert!(
+        !tasks[0].cancelled(),
+        "it swallowed the cancellation and returned"
+    );
     assert!(tasks[1].error().unwrap().is_panicked());
 }
 
@@ -182,7 +207,13 @@ fn bg_07_a_panic_in_a_background_task_does_not_affect_main() {
         let other = spawn(async { 1 });
         assert_eq!(other.await, Ok(1), "the runtime still works");
     });
-    assert_eq!(RunConfig::new().run(async { drop(spawn(async { panic!("x") })); "main ok" }), "main ok");
+    assert_eq!(
+        RunConfig::new().run(async {
+            drop(spawn(async { panic!("x") }));
+            "main ok"
+        }),
+        "main ok"
+    );
 }
 
 #[test]
@@ -202,7 +233,10 @@ fn bg_08_main_panics_while_tasks_are_pending_they_are_cancelled_then_the_panic_i
         }));
         let payload = outcome.unwrap_err();
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"main failed"));
-        assert!(log.contains("bg: finally"), "the task was cleaned up before the panic was re-raised");
+        assert!(
+            log.contains("bg: finally"),
+            "the task was cleaned up before the panic was re-raised"
+        );
         assert!(tasks.lock().unwrap()[0].cancelled());
     }
 }
@@ -248,7 +282,10 @@ fn tasks_spawned_during_shutdown_are_cancelled_and_joined_too() {
 fn err_01_spawn_without_a_runtime_panics_naming_async_main_and_run() {
     let payload = catch_unwind(|| drop(spawn(async {}))).unwrap_err();
     let message = panic_message(&*payload);
-    assert!(message.contains("#[asyncio::async_main]") && message.contains("asyncio::run"), "{message}");
+    assert!(
+        message.contains("#[asyncio::async_main]") && message.contains("asyncio::run"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -270,5 +307,8 @@ fn a_cancelled_main_task_makes_run_panic_after_shutdown() {
     })
     .unwrap_err();
     let message = panic_message(&*payload);
-    assert!(message.contains("main task") && message.contains("stop main"), "{message}");
+    assert!(
+        message.contains("main task") && message.contains("stop main"),
+        "{message}"
+    );
 }

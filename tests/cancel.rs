@@ -29,12 +29,19 @@ fn can_01_cancel_before_first_step_never_runs_body() {
             }
         });
         assert!(task.cancel());
-        assert!(!task.cancelled() && !task.done(), "a request, not yet delivered");
+        assert!(
+            !task.cancelled() && !task.done(),
+            "a request, not yet delivered"
+        );
         assert_eq!(cancelled_message(task.clone().await), None);
         assert!(task.cancelled() && task.done());
         assert!(!ran.get(), "the body never ran");
         assert_eq!(log.lines(), ["captured argument dropped"]);
-        assert_eq!(current_task().unwrap().cancelling(), 0, "the awaiter is not cancelled");
+        assert_eq!(
+            current_task().unwrap().cancelling(),
+            0,
+            "the awaiter is not cancelled"
+        );
     });
 }
 
@@ -56,7 +63,10 @@ fn can_02_cancel_started_task_is_delivered_at_its_await() {
         assert!(task.cancel());
         if flavor == Flavor::CurrentThread {
             // On a pool, a worker may deliver it before the next line runs.
-            assert!(!task.cancelled() && !task.done(), "a request, delivered later");
+            assert!(
+                !task.cancelled() && !task.done(),
+                "a request, delivered later"
+            );
         }
         assert_eq!(cancelled_message(task.clone().await), None);
         assert!(task.cancelled() && task.done());
@@ -72,7 +82,10 @@ fn cancelling_a_task_parked_in_a_long_sleep_does_not_wait_for_its_timer() {
         let start = Instant::now();
         task.cancel();
         assert!(task.await.unwrap_err().is_cancelled());
-        assert!(start.elapsed() < Duration::from_secs(5), "cancel waited for the 10 s timer");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "cancel waited for the 10 s timer"
+        );
     });
 }
 
@@ -122,7 +135,11 @@ fn can_04_two_requests_deliver_one_cancellation_with_the_first_message() {
         assert!(task.cancel_with("b"));
         assert_eq!(task.cancelling(), 2);
         assert_eq!(task.clone().await, Ok(()));
-        assert_eq!(log.lines(), ["caught Some(\"a\")", "slept"], "exactly one delivery");
+        assert_eq!(
+            log.lines(),
+            ["caught Some(\"a\")", "slept"],
+            "exactly one delivery"
+        );
 
         let plain = spawn(park());
         yield_now().await;
@@ -130,7 +147,11 @@ fn can_04_two_requests_deliver_one_cancellation_with_the_first_message() {
         plain.cancel_with("b");
         assert_eq!(cancelled_message(plain.clone().await).as_deref(), Some("a"));
         assert!(!plain.cancel());
-        assert_eq!(plain.cancelling(), 2, "a request after the end is not counted");
+        assert_eq!(
+            plain.cancelling(),
+            2,
+            "a request after the end is not counted"
+        );
     });
 }
 
@@ -158,10 +179,16 @@ fn can_05_message_reaches_the_task_and_every_awaiter() {
             let first = cancelled_message(task.clone().await);
             let second = cancelled_message(task.clone().await);
             assert_eq!(first.as_deref(), message);
-            assert_eq!(second, first, "every awaiter sees the message (divergence from 3.11)");
+            assert_eq!(
+                second, first,
+                "every awaiter sees the message (divergence from 3.11)"
+            );
             assert_eq!(inside.lines(), [format!("{message:?}")]);
             let result = task.result().unwrap_err();
-            assert!(result.is_cancelled() && !result.is_panicked(), "a distinct variant");
+            assert!(
+                result.is_cancelled() && !result.is_panicked(),
+                "a distinct variant"
+            );
         }
     });
 }
@@ -214,7 +241,11 @@ fn can_07_catch_then_async_cleanup_then_reraise() {
         assert!(task.cancelled());
         assert_eq!(
             log.lines(),
-            ["body: caught; async cleanup", "body: cleanup done, re-raise", "body: finally"]
+            [
+                "body: caught; async cleanup",
+                "body: cleanup done, re-raise",
+                "body: finally"
+            ]
         );
     });
 }
@@ -254,7 +285,10 @@ fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() 
         assert_eq!(cancelled_message(outer.result()).as_deref(), Some("stop"));
         assert_eq!(
             log.lines(),
-            ["inner: cancelled, message = Some(\"stop\")", "outer: cancelled, message = Some(\"stop\")"],
+            [
+                "inner: cancelled, message = Some(\"stop\")",
+                "outer: cancelled, message = Some(\"stop\")"
+            ],
             "the outer sees its cancellation only once the inner has stopped"
         );
     });
@@ -290,7 +324,11 @@ fn can_11_a_task_that_cancels_itself_stops_at_its_next_suspending_await() {
             let log = log.clone();
             async move {
                 let me = current_task().unwrap();
-                log.push(format!("self cancel() -> {} | cancelled(): {}", me.cancel(), me.cancelled()));
+                log.push(format!(
+                    "self cancel() -> {} | cancelled(): {}",
+                    me.cancel(),
+                    me.cancelled()
+                ));
                 log.push("sync code after cancel() still runs");
                 match catch_cancel(yield_now()).await {
                     Ok(()) => log.push("never printed"),
@@ -305,7 +343,11 @@ fn can_11_a_task_that_cancels_itself_stops_at_its_next_suspending_await() {
         assert!(task.cancelled());
         assert_eq!(
             log.lines(),
-            ["self cancel() -> true | cancelled(): false", "sync code after cancel() still runs", "cancelled at next await"]
+            [
+                "self cancel() -> true | cancelled(): false",
+                "sync code after cancel() still runs",
+                "cancelled at next await"
+            ]
         );
     });
 }
@@ -387,7 +429,10 @@ fn can_14_cancelling_and_uncancel_counters() {
                 for round in 0..2 {
                     if catch_cancel(park()).await.is_err() {
                         let before = me.cancelling();
-                        log.push(format!("round {round}: cancelling() = {before}; uncancel() -> {}", me.uncancel()));
+                        log.push(format!(
+                            "round {round}: cancelling() = {before}; uncancel() -> {}",
+                            me.uncancel()
+                        ));
                     }
                 }
                 "survived"
@@ -404,7 +449,10 @@ fn can_14_cancelling_and_uncancel_counters() {
         assert_eq!(task.cancelling(), 1);
         assert_eq!(
             log.lines(),
-            ["round 0: cancelling() = 1; uncancel() -> 0", "round 1: cancelling() = 2; uncancel() -> 1"]
+            [
+                "round 0: cancelling() = 1; uncancel() -> 0",
+                "round 1: cancelling() = 2; uncancel() -> 1"
+            ]
         );
         assert_eq!(current_task().unwrap().uncancel(), 0, "never below 0");
     });
@@ -454,14 +502,19 @@ fn contract_dropping_an_await_in_progress_cancels_the_awaited_task() {
         let task = spawn(park());
         let timed_out = asyncio::wait_for(task.clone(), Duration::from_millis(5)).await;
         assert!(timed_out.is_err());
-        assert!(task.cancelled(), "dropping the await forwarded a cancellation");
+        assert!(
+            task.cancelled(),
+            "dropping the await forwarded a cancellation"
+        );
     });
 }
 
 #[test]
 fn catch_cancel_outside_a_task_just_awaits() {
     let value = asyncio::run(async {
-        std::thread::spawn(|| futures_lite_block_on(catch_cancel(async { 5 }))).join().unwrap()
+        std::thread::spawn(|| futures_lite_block_on(catch_cancel(async { 5 })))
+            .join()
+            .unwrap()
     });
     assert_eq!(value, Ok(5));
 }

@@ -19,10 +19,20 @@ async fn s(delay_ms: u64, v: &'static str, log: Log) -> &'static str {
 fn gat_01_results_come_in_argument_order() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let r = gather((spawn(s(60, "a", log.clone())), spawn(s(10, "b", log.clone())), spawn(s(35, "c", log.clone())))).await;
+        let r = gather((
+            spawn(s(60, "a", log.clone())),
+            spawn(s(10, "b", log.clone())),
+            spawn(s(35, "c", log.clone())),
+        ))
+        .await;
         assert_eq!(r, Ok(("a", "b", "c")));
         assert_eq!(log.lines(), ["completed b", "completed c", "completed a"]);
-        let r = gather_all([s(60, "a", log.clone()), s(10, "b", log.clone()), s(35, "c", log.clone())]).await;
+        let r = gather_all([
+            s(60, "a", log.clone()),
+            s(10, "b", log.clone()),
+            s(35, "c", log.clone()),
+        ])
+        .await;
         assert_eq!(r, Ok(vec!["a", "b", "c"]));
     });
 }
@@ -45,7 +55,9 @@ fn gat_02_the_first_failure_returns_at_once_and_siblings_keep_running() {
             panic!("bad");
         });
         let r = gather((a.clone(), bad, spawn(s(40, "c", log.clone())))).await;
-        let TaskError::Panicked(p) = r.unwrap_err() else { panic!() };
+        let TaskError::Panicked(p) = r.unwrap_err() else {
+            panic!()
+        };
         assert_eq!(p.message(), "bad");
         assert!(!a.done(), "returned at once");
         release.set();
@@ -57,10 +69,12 @@ fn gat_02_the_first_failure_returns_at_once_and_siblings_keep_running() {
 #[test]
 fn gat_03_return_exceptions_puts_errors_in_place_of_results() {
     on_both_flavors(|| async {
-        let ok = |v| spawn(async move {
-            asyncio::sleep(Duration::from_millis(10)).await;
-            v
-        });
+        let ok = |v| {
+            spawn(async move {
+                asyncio::sleep(Duration::from_millis(10)).await;
+                v
+            })
+        };
         let (a, b, c, d) = gather((
             ok(1),
             spawn(async { panic!("bad") }),
@@ -75,16 +89,23 @@ fn gat_03_return_exceptions_puts_errors_in_place_of_results() {
         assert_eq!(a, Ok(1));
         assert!(b.unwrap_err().is_panicked());
         assert_eq!(c, Ok(3));
-        let TaskError::Cancelled(c) = d.unwrap_err() else { panic!() };
+        let TaskError::Cancelled(c) = d.unwrap_err() else {
+            panic!()
+        };
         assert_eq!(c.message(), Some("self"), "divergence: the message is kept");
 
-        let all = gather_all([spawn(async { 1 }), spawn(async { panic!() })]).return_exceptions().await;
+        let all = gather_all([spawn(async { 1 }), spawn(async { panic!() })])
+            .return_exceptions()
+            .await;
         assert_eq!(all[0], Ok(1));
         assert!(all[1].as_ref().unwrap_err().is_panicked());
     });
 }
 
-fn cancellable(name: &'static str, log: &Log) -> impl std::future::Future<Output = ()> + Send + 'static {
+fn cancellable(
+    name: &'static str,
+    log: &Log,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
     let log = log.clone();
     async move {
         if let Err(c) = catch_cancel(park()).await {
@@ -113,12 +134,23 @@ fn gat_04_and_06_cancelling_the_task_awaiting_gather_cancels_every_child_with_it
             });
             asyncio::sleep(Duration::from_millis(10)).await;
             parent.cancel_with("stop");
-            let TaskError::Cancelled(c) = parent.clone().await.unwrap_err() else { panic!() };
+            let TaskError::Cancelled(c) = parent.clone().await.unwrap_err() else {
+                panic!()
+            };
             assert_eq!(c.message(), Some("stop"));
-            assert!(a.cancelled() && b.cancelled(), "children stopped before the parent ended");
+            assert!(
+                a.cancelled() && b.cancelled(),
+                "children stopped before the parent ended"
+            );
             let mut lines = log.lines();
             lines.sort();
-            assert_eq!(lines, ["a cancelled, message = Some(\"stop\")", "b cancelled, message = Some(\"stop\")"]);
+            assert_eq!(
+                lines,
+                [
+                    "a cancelled, message = Some(\"stop\")",
+                    "b cancelled, message = Some(\"stop\")"
+                ]
+            );
         }
     });
 }
@@ -151,7 +183,11 @@ fn gat_05_one_child_cancelled_directly_fails_the_gather_but_not_the_sibling() {
             }
         });
         assert!(g.await.unwrap_err().is_cancelled());
-        assert_eq!(current_task().unwrap().cancelling(), 0, "the awaiter is not cancelled");
+        assert_eq!(
+            current_task().unwrap().cancelling(),
+            0,
+            "the awaiter is not cancelled"
+        );
         assert_eq!(a.await, Ok("a"), "sibling not cancelled");
         let _ = canceller.await;
     });
@@ -162,7 +198,10 @@ fn gat_07_empty_gather_and_the_same_task_twice() {
     on_both_flavors(|| async {
         assert_eq!(gather(()).await, Ok(()));
         assert_eq!(gather(()).return_exceptions().await, ());
-        assert_eq!(gather_all(Vec::<asyncio::Task<u8>>::new()).await, Ok(vec![]));
+        assert_eq!(
+            gather_all(Vec::<asyncio::Task<u8>>::new()).await,
+            Ok(vec![])
+        );
         let runs = Arc::new(AtomicUsize::new(0));
         let c = |runs: Arc<AtomicUsize>| async move {
             let mine = runs.fetch_add(1, Ordering::SeqCst) + 1;
@@ -172,7 +211,12 @@ fn gat_07_empty_gather_and_the_same_task_twice() {
         let t = spawn(c(runs.clone()));
         assert_eq!(gather((t.clone(), t)).await, Ok((1, 1)));
         assert_eq!(runs.load(Ordering::SeqCst), 1, "the body ran once");
-        assert_eq!(gather((spawn(c(runs.clone())), spawn(c(runs.clone())))).await.map(|(a, b)| a + b), Ok(5));
+        assert_eq!(
+            gather((spawn(c(runs.clone())), spawn(c(runs.clone()))))
+                .await
+                .map(|(a, b)| a + b),
+            Ok(5)
+        );
     });
 }
 
@@ -182,7 +226,11 @@ fn gat_08_gather_is_eager_children_run_without_being_awaited() {
         let a = spawn(async { 1 });
         let b = spawn(async { 2 });
         let g = gather((a.clone(), b.clone()));
-        assert_eq!(asyncio::all_tasks().len(), 3, "main and the two children; the gather is not a task");
+        assert_eq!(
+            asyncio::all_tasks().len(),
+            3,
+            "main and the two children; the gather is not a task"
+        );
         until(|| a.done() && b.done()).await;
         assert_eq!(g.await, Ok((1, 2)));
     });

@@ -3,7 +3,9 @@
 use asyncio::{current_task, spawn, spawn_named, RunConfig};
 
 fn number(name: &str) -> u64 {
-    name.strip_prefix("Task-").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{name} is not Task-N"))
+    name.strip_prefix("Task-")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{name} is not Task-N"))
 }
 
 #[test]

@@ -27,8 +27,17 @@ fn thousands_of_tasks_cancelled_while_they_complete_each_end_exactly_one_way() {
             .collect();
         // Cancel from a plain thread too, so cancel() and completion really meet.
         let half: Vec<_> = tasks.iter().step_by(2).cloned().collect();
-        let canceller = std::thread::spawn(move || half.iter().map(|t| (t.id(), t.cancel())).collect::<Vec<_>>());
-        let mine: Vec<_> = tasks.iter().skip(1).step_by(2).map(|t| (t.id(), t.cancel())).collect();
+        let canceller = std::thread::spawn(move || {
+            half.iter()
+                .map(|t| (t.id(), t.cancel()))
+                .collect::<Vec<_>>()
+        });
+        let mine: Vec<_> = tasks
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|t| (t.id(), t.cancel()))
+            .collect();
         let mut answers = canceller.join().unwrap();
         answers.extend(mine);
         answers.sort_by_key(|(id, _)| *id);
@@ -42,7 +51,10 @@ fn thousands_of_tasks_cancelled_while_they_complete_each_end_exactly_one_way() {
             assert_eq!(first, second, "every awaiter agrees");
             match first {
                 Ok(_) => {
-                    assert!(!accepted, "cancel() said true but the task completed with a value");
+                    assert!(
+                        !accepted,
+                        "cancel() said true but the task completed with a value"
+                    );
                     assert!(!again.cancelled());
                     completed += 1;
                 }

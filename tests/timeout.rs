@@ -26,8 +26,17 @@ fn tmo_01_on_timeout_the_inner_task_is_cancelled_and_stopped_before_wait_for_ret
         let r = wait_for(t.clone(), Duration::from_millis(50)).await;
         assert_eq!(r, Err(TimeoutError));
         assert!(start.elapsed() >= Duration::from_millis(50));
-        assert!(t.cancelled(), "cancelled and stopped when wait_for returned");
-        assert_eq!(log.lines(), ["inner: cancelled by wait_for", "inner: finally (before wait_for returns)"]);
+        assert!(
+            t.cancelled(),
+            "cancelled and stopped when wait_for returned"
+        );
+        assert_eq!(
+            log.lines(),
+            [
+                "inner: cancelled by wait_for",
+                "inner: finally (before wait_for returns)"
+            ]
+        );
     });
 }
 
@@ -67,7 +76,10 @@ fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
                 Err(_) => "swallowed",
             }
         });
-        assert_eq!(wait_for(t.clone(), Duration::from_millis(10)).await, Err(TimeoutError));
+        assert_eq!(
+            wait_for(t.clone(), Duration::from_millis(10)).await,
+            Err(TimeoutError)
+        );
         assert_eq!(t.await, Ok("swallowed"));
     });
 }
@@ -106,10 +118,16 @@ fn tmo_06_shield_protects_the_inner_task_from_the_callers_cancellation() {
         assert_eq!(t.await, Ok("saved"));
 
         let t2 = spawn(important(log.clone()));
-        assert_eq!(wait_for(shield(t2.clone()), Duration::from_millis(10)).await, Err(TimeoutError));
+        assert_eq!(
+            wait_for(shield(t2.clone()), Duration::from_millis(10)).await,
+            Err(TimeoutError)
+        );
         assert!(!t2.cancelled());
         assert_eq!(t2.await, Ok("saved"));
-        assert_eq!(log.lines(), ["important: completed", "important: completed"]);
+        assert_eq!(
+            log.lines(),
+            ["important: completed", "important: completed"]
+        );
     });
 }
 

@@ -78,16 +78,23 @@ fn wait_04_awaiters_see_the_message_when_the_task_is_cancelled_by_someone_else()
         });
         asyncio::sleep(Duration::from_millis(5)).await;
         child.cancel_with("bye");
-        assert_eq!(catcher.clone().await, Ok("handled Some(\"bye\")".to_owned()));
+        assert_eq!(
+            catcher.clone().await,
+            Ok("handled Some(\"bye\")".to_owned())
+        );
         assert!(!catcher.cancelled());
         assert_eq!(catcher.cancelling(), 0);
         // Divergence: Rust hands the cancellation to the awaiter as a value; `plain` did not
         // propagate it as its own cancellation, and it was never cancelled itself.
-        let TaskError::Cancelled(c) = plain.clone().await.unwrap().unwrap_err() else { panic!() };
+        let TaskError::Cancelled(c) = plain.clone().await.unwrap().unwrap_err() else {
+            panic!()
+        };
         assert_eq!(c.message(), Some("bye"));
         assert_eq!(plain.cancelling(), 0);
         // A later await still carries the message (divergence: Python loses it).
-        let TaskError::Cancelled(later) = child.await.unwrap_err() else { panic!() };
+        let TaskError::Cancelled(later) = child.await.unwrap_err() else {
+            panic!()
+        };
         assert_eq!(later.message(), Some("bye"));
     });
 }
@@ -102,7 +109,9 @@ fn wait_05_every_await_of_a_panicked_task_gets_the_same_panic() {
         let first = task.clone().await.unwrap_err();
         let second = task.clone().await.unwrap_err();
         assert_eq!(first, second);
-        let TaskError::Panicked(p) = first else { panic!("expected a panic") };
+        let TaskError::Panicked(p) = first else {
+            panic!("expected a panic")
+        };
         assert_eq!(p.message(), "bad");
         assert!(!task.cancelled());
         assert_eq!(task.error(), Some(second));
@@ -128,7 +137,9 @@ fn res_02_result_on_a_cancelled_task_gives_the_message_every_time() {
         task.cancel_with("why");
         let _ = task.clone().await;
         for _ in 0..3 {
-            let TaskError::Cancelled(c) = task.result().unwrap_err() else { panic!() };
+            let TaskError::Cancelled(c) = task.result().unwrap_err() else {
+                panic!()
+            };
             assert_eq!(c.message(), Some("why"));
         }
         assert!(task.error().unwrap().is_cancelled());
@@ -159,10 +170,12 @@ fn err_01_a_task_awaiting_itself_gets_an_error_not_a_deadlock() {
     });
 }
 
+type SelfHandle = asyncio::Task<Result<(), TaskError>>;
+
 #[test]
 fn err_01_a_task_awaiting_its_own_typed_handle_gets_an_error() {
     RunConfig::new().run(async {
-        let slot: Arc<std::sync::Mutex<Option<asyncio::Task<Result<(), TaskError>>>>> = Arc::default();
+        let slot: Arc<std::sync::Mutex<Option<SelfHandle>>> = Arc::default();
         let ready = Flag::new();
         let task = spawn({
             let (slot, ready) = (slot.clone(), ready.clone());

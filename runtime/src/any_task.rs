@@ -184,7 +184,10 @@ impl AnyTask {
 
 impl Clone for AnyTask {
     fn clone(&self) -> Self {
-        AnyTask { core: self.core.clone(), waiter: None }
+        AnyTask {
+            core: self.core.clone(),
+            waiter: None,
+        }
     }
 }
 
@@ -216,7 +219,12 @@ pub(crate) fn debug_task(f: &mut fmt::Formatter<'_>, header: &crate::core::Heade
     } else {
         "pending"
     };
-    write!(f, "<Task {state} name={:?} id={}>", header.name(), header.id())
+    write!(
+        f,
+        "<Task {state} name={:?} id={}>",
+        header.name(),
+        header.id()
+    )
 }
 
 impl Future for AnyTask {
@@ -224,7 +232,9 @@ impl Future for AnyTask {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        if this.waiter.is_none() && context::with_current_task(|c| c.is_some_and(|c| c.id() == this.id())) {
+        if this.waiter.is_none()
+            && context::with_current_task(|c| c.is_some_and(|c| c.id() == this.id()))
+        {
             return Poll::Ready(Err(TaskError::InvalidState));
         }
         this.core.poll_done(cx, &mut this.waiter)

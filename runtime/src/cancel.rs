@@ -40,7 +40,11 @@ use crate::stop::StopAll;
 /// });
 /// ```
 pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
-    CatchCancel { future: Some(future.into_future()), task: None, stopping: None }
+    CatchCancel {
+        future: Some(future.into_future()),
+        task: None,
+        stopping: None,
+    }
 }
 
 pin_project! {
@@ -78,13 +82,21 @@ impl<F: Future> Future for CatchCancel<F> {
                 *this.task = Some(task);
             }
         }
-        let future = this.future.as_mut().as_pin_mut().expect("CatchCancel polled after completion");
+        let future = this
+            .future
+            .as_mut()
+            .as_pin_mut()
+            .expect("CatchCancel polled after completion");
         if let Poll::Ready(value) = future.poll(cx) {
             this.future.set(None);
             leave(this.task);
             return Poll::Ready(Ok(value));
         }
-        let Some(message) = this.task.as_ref().and_then(|t| t.core().take_pending_cancel()) else {
+        let Some(message) = this
+            .task
+            .as_ref()
+            .and_then(|t| t.core().take_pending_cancel())
+        else {
             return Poll::Pending;
         };
         leave(this.task);

@@ -47,7 +47,10 @@ impl RunConfig {
     /// assert_eq!(asyncio::RunConfig::new(), asyncio::RunConfig::default());
     /// ```
     pub const fn new() -> Self {
-        RunConfig { flavor: Flavor::CurrentThread, worker_threads: None }
+        RunConfig {
+            flavor: Flavor::CurrentThread,
+            worker_threads: None,
+        }
     }
 
     /// Chooses the flavor.

@@ -87,7 +87,12 @@ struct DropScope {
 /// Runs `drop_it` (which drops futures) as part of a cancellation with `message`; returns the
 /// tasks that awaiting futures forwarded the cancellation to.
 pub(crate) fn drop_forwarding(message: Option<Arc<str>>, drop_it: impl FnOnce()) -> Vec<AnyTask> {
-    DROP_SCOPES.with(|s| s.borrow_mut().push(DropScope { message, forwarded: Vec::new() }));
+    DROP_SCOPES.with(|s| {
+        s.borrow_mut().push(DropScope {
+            message,
+            forwarded: Vec::new(),
+        })
+    });
     struct Pop;
     impl Drop for Pop {
         fn drop(&mut self) {

@@ -295,7 +295,9 @@ impl<T> Core<T> {
         self.header.cancel_requests.fetch_add(1, Ordering::Relaxed);
         if state & CANCEL_PENDING == 0 {
             slot.pending_message = message;
-            self.header.state.store(state | CANCEL_PENDING, Ordering::Release);
+            self.header
+                .state
+                .store(state | CANCEL_PENDING, Ordering::Release);
         }
         drop(slot);
         self.header.waker.wake();
@@ -323,7 +325,9 @@ impl<T> Core<T> {
         let result = match result {
             Ok(value) if state & CANCEL_PENDING != 0 => {
                 dropped_value = Some(value);
-                Err(TaskError::Cancelled(Cancelled::new(slot.pending_message.take())))
+                Err(TaskError::Cancelled(Cancelled::new(
+                    slot.pending_message.take(),
+                )))
             }
             other => other,
         };
@@ -335,7 +339,11 @@ impl<T> Core<T> {
         slot.outcome = Some(result);
         slot.pending_message = None;
         self.set_state(&slot, bits);
-        let waiters = if slot.waiters.is_empty() { Vec::new() } else { slot.waiters.take_all() };
+        let waiters = if slot.waiters.is_empty() {
+            Vec::new()
+        } else {
+            slot.waiters.take_all()
+        };
         drop(slot);
         drop(dropped_value);
         notify(waiters, ended);
@@ -428,7 +436,11 @@ pub(crate) trait ErasedCore: Send + Sync + 'static {
     fn cancel(&self, message: Option<Arc<str>>) -> bool;
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>>;
     /// Waits for the end, registering a waker under `key`; the error if it failed.
-    fn poll_done(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<Result<(), TaskError>>;
+    fn poll_done(
+        &self,
+        cx: &mut Context<'_>,
+        key: &mut Option<usize>,
+    ) -> Poll<Result<(), TaskError>>;
     fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen;
     fn remove_waiter(&self, key: usize);
     /// The error of an ended task (`None` for a value, or while running).
@@ -448,7 +460,11 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
         Core::take_pending_cancel(self)
     }
 
-    fn poll_done(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<Result<(), TaskError>> {
+    fn poll_done(
+        &self,
+        cx: &mut Context<'_>,
+        key: &mut Option<usize>,
+    ) -> Poll<Result<(), TaskError>> {
         let mut slot = self.lock();
         if self.header.state() & COMPLETE == 0 {
             Self::register(&mut slot, key, cx.waker());

@@ -57,7 +57,10 @@ impl CompletionListener for Progress {
     fn completed(&self, index: usize, ended: Ended) {
         let mut wake = false;
         if ended != Ended::Value {
-            let mut first = self.first_failure.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut first = self
+                .first_failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             if first.is_none() {
                 *first = Some(index);
                 wake = true;
@@ -82,12 +85,21 @@ struct Gathering {
 
 impl Gathering {
     fn new() -> Self {
-        Gathering { progress: None, keys: Vec::new(), return_exceptions: false, finished: false }
+        Gathering {
+            progress: None,
+            keys: Vec::new(),
+            return_exceptions: false,
+            finished: false,
+        }
     }
 
     /// `Ready(Ok)` when every child has ended; `Ready(Err(i))` at the first failure (child `i`)
     /// unless exceptions are returned as values.
-    fn poll(&mut self, cx: &mut Context<'_>, children: &(impl Children + ?Sized)) -> Poll<Result<(), usize>> {
+    fn poll(
+        &mut self,
+        cx: &mut Context<'_>,
+        children: &(impl Children + ?Sized),
+    ) -> Poll<Result<(), usize>> {
         let progress = match &self.progress {
             Some(progress) => progress.clone(),
             None => {
@@ -99,13 +111,15 @@ impl Gathering {
                 progress.waker.register(cx.waker());
                 let listener: Arc<dyn CompletionListener> = progress.clone();
                 self.keys = (0..children.count())
-                    .map(|index| match children.core(index).listen(listener.clone(), index) {
-                        Listen::Registered(key) => Some(key),
-                        Listen::AlreadyEnded(ended) => {
-                            progress.completed(index, ended);
-                            None
-                        }
-                    })
+                    .map(
+                        |index| match children.core(index).listen(listener.clone(), index) {
+                            Listen::Registered(key) => Some(key),
+                            Listen::AlreadyEnded(ended) => {
+                                progress.completed(index, ended);
+                                None
+                            }
+                        },
+                    )
                     .collect();
                 self.progress = Some(progress.clone());
                 progress
@@ -113,7 +127,10 @@ impl Gathering {
         };
         progress.waker.register(cx.waker());
         if !self.return_exceptions {
-            let failure = *progress.first_failure.lock().unwrap_or_else(PoisonError::into_inner);
+            let failure = *progress
+                .first_failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             if let Some(index) = failure {
                 self.finish(children);
                 return Poll::Ready(Err(index));
@@ -232,7 +249,11 @@ gather_tuple!(A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k, L l, M m, N
 /// ```
 pub fn gather<G: GatherTuple>(children: G) -> Gather<G> {
     let erased = children.erase();
-    Gather { children: Some(children), erased, gathering: Gathering::new() }
+    Gather {
+        children: Some(children),
+        erased,
+        gathering: Gathering::new(),
+    }
 }
 
 /// The future returned by [`gather`].
@@ -270,10 +291,17 @@ impl<G: GatherTuple + Unpin> Future for Gather<G> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         match std::task::ready!(this.gathering.poll(cx, &this.erased[..])) {
-            Ok(()) => Poll::Ready(this.children.take().expect("gather polled after completion").take_values()),
+            Ok(()) => Poll::Ready(
+                this.children
+                    .take()
+                    .expect("gather polled after completion")
+                    .take_values(),
+            ),
             Err(index) => {
                 drop(this.children.take());
-                Poll::Ready(Err(this.erased[index].error().unwrap_or(TaskError::InvalidState)))
+                Poll::Ready(Err(this.erased[index]
+                    .error()
+                    .unwrap_or(TaskError::InvalidState)))
             }
         }
     }
@@ -297,7 +325,12 @@ impl<G: GatherTuple + Unpin> Future for GatherSettled<G> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut self.inner;
         let _ = std::task::ready!(this.gathering.poll(cx, &this.erased[..]));
-        Poll::Ready(this.children.take().expect("gather polled after completion").take_settled())
+        Poll::Ready(
+            this.children
+                .take()
+                .expect("gather polled after completion")
+                .take_settled(),
+        )
     }
 }
 
@@ -319,7 +352,10 @@ where
     I::Item: IntoTask,
     <I::Item as IntoTask>::Output: Send + 'static,
 {
-    GatherAll { tasks: tasks.into_iter().map(IntoTask::into_task).collect(), gathering: Gathering::new() }
+    GatherAll {
+        tasks: tasks.into_iter().map(IntoTask::into_task).collect(),
+        gathering: Gathering::new(),
+    }
 }
 
 /// The future returned by [`gather_all`].
@@ -354,7 +390,12 @@ impl<T: Send + 'static> Future for GatherAll<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         match std::task::ready!(this.gathering.poll(cx, &this.tasks[..])) {
-            Ok(()) => Poll::Ready(std::mem::take(&mut this.tasks).into_iter().map(Task::take_outcome).collect()),
+            Ok(()) => Poll::Ready(
+                std::mem::take(&mut this.tasks)
+                    .into_iter()
+                    .map(Task::take_outcome)
+                    .collect(),
+            ),
             Err(index) => {
                 let error = this.tasks[index].error().unwrap_or(TaskError::InvalidState);
                 this.tasks.clear();
@@ -382,6 +423,11 @@ impl<T: Send + 'static> Future for GatherAllSettled<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut self.inner;
         let _ = std::task::ready!(this.gathering.poll(cx, &this.tasks[..]));
-        Poll::Ready(std::mem::take(&mut this.tasks).into_iter().map(Task::take_outcome).collect())
+        Poll::Ready(
+            std::mem::take(&mut this.tasks)
+                .into_iter()
+                .map(Task::take_outcome)
+                .collect(),
+        )
     }
 }

@@ -54,9 +54,20 @@ where
     F: Future,
     F::Output: Send + 'static,
 {
-    pub(crate) fn new(core: Arc<Core<F::Output>>, registration: Option<RegistryKey>, future: F) -> Self {
+    pub(crate) fn new(
+        core: Arc<Core<F::Output>>,
+        registration: Option<RegistryKey>,
+        future: F,
+    ) -> Self {
         let this = AnyTask::from_core(core.clone() as Arc<dyn ErasedCore>);
-        Harness { core, this: Some(this), registration, future: Some(future), stopping: None, finished: false }
+        Harness {
+            core,
+            this: Some(this),
+            registration,
+            future: Some(future),
+            stopping: None,
+            finished: false,
+        }
     }
 }
 
@@ -92,7 +103,12 @@ where
             }
             let message = message.take();
             *this.stopping = None;
-            return finish(this.finished, this.registration, &core, Err(TaskError::Cancelled(Cancelled::new(message))));
+            return finish(
+                this.finished,
+                this.registration,
+                &core,
+                Err(TaskError::Cancelled(Cancelled::new(message))),
+            );
         }
 
         header.register_waker(cx.waker());
@@ -100,7 +116,11 @@ where
         if !deliver_now {
             let polled = {
                 let _current = CurrentTaskGuard::enter(this.this);
-                let future = this.future.as_mut().as_pin_mut().expect("polled after completion");
+                let future = this
+                    .future
+                    .as_mut()
+                    .as_pin_mut()
+                    .expect("polled after completion");
                 catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
             };
             match polled {
@@ -139,11 +159,21 @@ where
             return finish(this.finished, this.registration, &core, Err(error));
         }
         if forwarded.is_empty() {
-            return finish(this.finished, this.registration, &core, Err(TaskError::Cancelled(Cancelled::new(message))));
+            return finish(
+                this.finished,
+                this.registration,
+                &core,
+                Err(TaskError::Cancelled(Cancelled::new(message))),
+            );
         }
         let mut stop = StopAll::new(forwarded);
         if stop.poll_stopped(cx).is_ready() {
-            return finish(this.finished, this.registration, &core, Err(TaskError::Cancelled(Cancelled::new(message))));
+            return finish(
+                this.finished,
+                this.registration,
+                &core,
+                Err(TaskError::Cancelled(Cancelled::new(message))),
+            );
         }
         *this.stopping = Some((stop, message));
         Poll::Pending

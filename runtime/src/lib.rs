@@ -49,7 +49,9 @@ pub use crate::any_task::AnyTask;
 pub use crate::cancel::{catch_cancel, CatchCancel};
 pub use crate::config::{Flavor, RunConfig};
 pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
-pub use crate::gather::{gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple};
+pub use crate::gather::{
+    gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple,
+};
 pub use crate::id::TaskId;
 pub use crate::runtime::run;
 pub use crate::shield::shield;

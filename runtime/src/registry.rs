@@ -30,17 +30,27 @@ pub(crate) struct Registry {
 
 impl Registry {
     pub(crate) fn new() -> Self {
-        Registry { shards: (0..SHARDS).map(|_| Shard(Mutex::new(Slab::new()))).collect() }
+        Registry {
+            shards: (0..SHARDS)
+                .map(|_| Shard(Mutex::new(Slab::new())))
+                .collect(),
+        }
     }
 
     fn shard(&self, index: usize) -> MutexGuard<'_, Slab<AnyTask>> {
-        self.shards[index].0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.shards[index]
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn insert(&self, task: AnyTask) -> RegistryKey {
         let shard = (task.id().as_u64() as usize) % SHARDS;
         let key = self.shard(shard).insert(task);
-        RegistryKey { shard: shard as u32, key: u32::try_from(key).expect("registry shard overflow") }
+        RegistryKey {
+            shard: shard as u32,
+            key: u32::try_from(key).expect("registry shard overflow"),
+        }
     }
 
     pub(crate) fn remove(&self, at: RegistryKey) {
@@ -57,7 +67,13 @@ impl Registry {
     pub(crate) fn live(&self) -> Vec<AnyTask> {
         let mut all = Vec::new();
         for index in 0..SHARDS {
-            all.extend(self.shard(index).iter().map(|(_, t)| t).filter(|t| !t.done()).cloned());
+            all.extend(
+                self.shard(index)
+                    .iter()
+                    .map(|(_, t)| t)
+                    .filter(|t| !t.done())
+                    .cloned(),
+            );
         }
         all.sort_unstable_by_key(AnyTask::id);
         all
@@ -66,7 +82,13 @@ impl Registry {
     pub(crate) fn live_set(&self) -> HashSet<AnyTask> {
         let mut all = HashSet::new();
         for index in 0..SHARDS {
-            all.extend(self.shard(index).iter().map(|(_, t)| t).filter(|t| !t.done()).cloned());
+            all.extend(
+                self.shard(index)
+                    .iter()
+                    .map(|(_, t)| t)
+                    .filter(|t| !t.done())
+                    .cloned(),
+            );
         }
         all
     }

@@ -59,12 +59,17 @@ impl RunConfig {
     /// ```
     pub fn run<F: Future>(self, main: F) -> F::Output {
         let workers = self.workers();
-        let shared = Arc::new(Shared { executor: backend::executor(), registry: Registry::new() });
+        let shared = Arc::new(Shared {
+            executor: backend::executor(),
+            registry: Registry::new(),
+        });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let pool = workers.map(|n| Workers::start(&shared, n));
 
         let main_core = Arc::new(Core::<()>::new(None));
-        let key = shared.registry.insert(AnyTask::from_core(main_core.clone()));
+        let key = shared
+            .registry
+            .insert(AnyTask::from_core(main_core.clone()));
         let mut output = None;
         let main_task = Harness::new(main_core.clone(), Some(key), async {
             output = Some(CatchUnwind::new(main).await);
@@ -113,7 +118,11 @@ async fn shutdown(shared: &Shared) {
         (&mut stop).await;
         for task in stop.into_tasks() {
             if let Some(TaskError::Panicked(p)) = task.error() {
-                eprintln!("asyncio: {} ended with a panic during shutdown: {}", task.name(), p.message());
+                eprintln!(
+                    "asyncio: {} ended with a panic during shutdown: {}",
+                    task.name(),
+                    p.message()
+                );
             }
         }
     }

@@ -16,7 +16,11 @@ pub(crate) struct StopAll {
 
 impl StopAll {
     pub(crate) fn new(tasks: Vec<AnyTask>) -> Self {
-        StopAll { tasks, cursor: 0, key: None }
+        StopAll {
+            tasks,
+            cursor: 0,
+            key: None,
+        }
     }
 
     pub(crate) fn poll_stopped(&mut self, cx: &mut Context<'_>) -> Poll<()> {

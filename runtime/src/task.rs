@@ -179,7 +179,11 @@ impl<T> Task<T> {
     where
         T: Send + 'static,
     {
-        TaskFuture { task: Some(self), waiter: None, forward_cancel: false }
+        TaskFuture {
+            task: Some(self),
+            waiter: None,
+            forward_cancel: false,
+        }
     }
 
     /// The outcome of a task that has ended (`InvalidState` otherwise), consuming the handle.
@@ -223,7 +227,9 @@ impl<T: Clone> Task<T> {
 impl<T: Clone> Clone for Task<T> {
     fn clone(&self) -> Self {
         self.core.new_handle_clone();
-        Task { core: self.core.clone() }
+        Task {
+            core: self.core.clone(),
+        }
     }
 }
 
@@ -258,7 +264,11 @@ impl<T: Send + 'static> IntoFuture for Task<T> {
     type IntoFuture = TaskFuture<T>;
 
     fn into_future(self) -> TaskFuture<T> {
-        TaskFuture { task: Some(self), waiter: None, forward_cancel: true }
+        TaskFuture {
+            task: Some(self),
+            waiter: None,
+            forward_cancel: true,
+        }
     }
 }
 
@@ -304,7 +314,10 @@ impl<T: Send + 'static> Future for TaskFuture<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        let task = this.task.as_ref().expect("TaskFuture polled after completion");
+        let task = this
+            .task
+            .as_ref()
+            .expect("TaskFuture polled after completion");
         if this.waiter.is_none() {
             let id = task.id();
             if context::with_current_task(|c| c.is_some_and(|c| c.id() == id)) {
@@ -321,7 +334,9 @@ impl<T: Send + 'static> Future for TaskFuture<T> {
 
 impl<T: Send + 'static> Drop for TaskFuture<T> {
     fn drop(&mut self) {
-        let (Some(key), Some(task)) = (self.waiter.take(), self.task.as_ref()) else { return };
+        let (Some(key), Some(task)) = (self.waiter.take(), self.task.as_ref()) else {
+            return;
+        };
         ErasedCore::remove_waiter(&*task.core, key);
         if self.forward_cancel && !task.done() {
             context::forward_cancel(task.to_any());
@@ -331,6 +346,8 @@ impl<T: Send + 'static> Drop for TaskFuture<T> {
 
 impl<T: Send + 'static> fmt::Debug for TaskFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TaskFuture").field("task", &self.task).finish()
+        f.debug_struct("TaskFuture")
+            .field("task", &self.task)
+            .finish()
     }
 }

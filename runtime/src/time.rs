@@ -63,7 +63,10 @@ pub async fn yield_now() {
 ///     assert_eq!(fast, Ok(7));
 /// });
 /// ```
-pub async fn wait_for<F: IntoFuture>(future: F, timeout: Duration) -> Result<F::Output, TimeoutError> {
+pub async fn wait_for<F: IntoFuture>(
+    future: F,
+    timeout: Duration,
+) -> Result<F::Output, TimeoutError> {
     let mut future = pin!(Some(future.into_future()));
     if !timeout.is_zero() {
         let mut timer = pin!(backend::sleep(timeout));

@@ -102,7 +102,12 @@ where
             seen.insert(any.id()).then_some((item, any))
         })
         .collect();
-    Wait { items, timeout: None, return_when: ReturnWhen::AllCompleted, state: None }
+    Wait {
+        items,
+        timeout: None,
+        return_when: ReturnWhen::AllCompleted,
+        state: None,
+    }
 }
 
 /// The future returned by [`wait`]; `.await` gives `(done, pending)`.
@@ -135,7 +140,9 @@ impl Watch {
         match self.return_when {
             ReturnWhen::AllCompleted => ended == self.total,
             ReturnWhen::FirstCompleted => ended > 0,
-            ReturnWhen::FirstException => ended == self.total || self.panicked.load(Ordering::Acquire),
+            ReturnWhen::FirstException => {
+                ended == self.total || self.panicked.load(Ordering::Acquire)
+            }
         }
     }
 }
@@ -223,20 +230,29 @@ impl<W: Waitable + Unpin> Future for Wait<W> {
                 .items
                 .iter()
                 .enumerate()
-                .map(|(index, (_, task))| match task.core().listen(listener.clone(), index) {
-                    Listen::Registered(key) => Some(key),
-                    Listen::AlreadyEnded(ended) => {
-                        shared.completed(index, ended);
-                        None
-                    }
-                })
+                .map(
+                    |(index, (_, task))| match task.core().listen(listener.clone(), index) {
+                        Listen::Registered(key) => Some(key),
+                        Listen::AlreadyEnded(ended) => {
+                            shared.completed(index, ended);
+                            None
+                        }
+                    },
+                )
                 .collect();
             let timer = this.timeout.map(backend::sleep_boxed);
-            this.state = Some(Watching { shared, keys, timer });
+            this.state = Some(Watching {
+                shared,
+                keys,
+                timer,
+            });
         }
         let state = this.state.as_mut().expect("set above");
         state.shared.waker.register(cx.waker());
-        let timed_out = state.timer.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready());
+        let timed_out = state
+            .timer
+            .as_mut()
+            .is_some_and(|t| t.as_mut().poll(cx).is_ready());
         if !(state.shared.total == 0 || state.shared.satisfied() || timed_out) {
             return Poll::Pending;
         }

@@ -10,7 +10,9 @@ use asyncio::{Flavor, RunConfig};
 
 /// The multi-thread configuration the tests use.
 pub fn multi_thread() -> RunConfig {
-    RunConfig::new().flavor(Flavor::MultiThread).worker_threads(2)
+    RunConfig::new()
+        .flavor(Flavor::MultiThread)
+        .worker_threads(2)
 }
 
 /// Runs the same program on both flavors.
@@ -63,7 +65,10 @@ pub struct Finally {
 
 impl Finally {
     pub fn new(log: &Log, line: impl Into<String>) -> Self {
-        Finally { log: log.clone(), line: line.into() }
+        Finally {
+            log: log.clone(),
+            line: line.into(),
+        }
     }
 }
 
@@ -93,7 +98,10 @@ impl Flag {
 pub async fn until(mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !condition() {
-        assert!(Instant::now() < deadline, "condition not reached within 10 s");
+        assert!(
+            Instant::now() < deadline,
+            "condition not reached within 10 s"
+        );
         asyncio::sleep(Duration::from_millis(1)).await;
     }
 }
