@@ -222,32 +222,35 @@ fn empty_value(value: &Value, what: &str) -> syn::Error {
     syn::Error::new(value.eq_span, format!("expected {what} after `=`"))
 }
 
-/// Parses a single literal that fills the whole value.
-fn single_literal(value: &Value, what: &str) -> syn::Result<Lit> {
+/// Parses a single literal that fills the whole value of option `key`.
+fn single_literal(value: &Value, key: &str, what: &str) -> syn::Result<Lit> {
     if value.tokens.is_empty() {
         return Err(empty_value(value, what));
     }
-    let lit = Parser::parse2(
-        |input: ParseStream| {
-            let lit = if input.peek(syn::Lit) {
-                input.parse::<Lit>()?
-            } else {
-                return Err(input.error(format!("expected {what}")));
-            };
-            if !input.is_empty() {
-                return Err(input.error(format!("unexpected tokens after {what}")));
-            }
-            Ok(lit)
-        },
-        value.tokens.clone(),
-    )?;
-    Ok(lit)
+    match syn::parse2::<Lit>(value.tokens.clone()) {
+        Ok(lit) => Ok(lit),
+        Err(_) => Err(syn::Error::new_spanned(
+            &value.tokens,
+            format!("`{key}` expects {what}"),
+        )),
+    }
 }
 
 const FLAVOR_EXPECTED: &str = "a string: \"current_thread\" or \"multi_thread\"";
 
 fn parse_flavor(value: &Value) -> syn::Result<(Flavor, Span)> {
-    let lit = single_literal(value, FLAVOR_EXPECTED)?;
+    let lit = single_literal(value, "flavor", FLAVOR_EXPECTED).map_err(|error| {
+        // `flavor = multi_thread`: show the fix.
+        let name = value.tokens.to_string();
+        if name == "multi_thread" || name == "current_thread" {
+            syn::Error::new_spanned(
+                &value.tokens,
+                format!("`flavor` expects a string: write `flavor = \"{name}\"`"),
+            )
+        } else {
+            error
+        }
+    })?;
     let Lit::Str(lit) = lit else {
         return Err(syn::Error::new(
             lit.span(),
@@ -269,7 +272,7 @@ fn parse_flavor(value: &Value) -> syn::Result<(Flavor, Span)> {
 
 fn parse_worker_threads(value: &Value) -> syn::Result<LitInt> {
     const EXPECTED: &str = "a positive integer, e.g. `worker_threads = 4`";
-    let lit = single_literal(value, EXPECTED)?;
+    let lit = single_literal(value, "worker_threads", EXPECTED)?;
     let Lit::Int(lit) = lit else {
         return Err(syn::Error::new(
             lit.span(),
@@ -402,7 +405,7 @@ mod tests {
         let (_, errors) = parse(quote!(flavor));
         assert!(errors[0].contains("needs a value"));
         let (_, errors) = parse(quote!(flavor =));
-        assert!(errors[0].contains("expected a string"));
+        assert!(errors[0].contains("expected a string"), "{errors:?}");
         let (_, errors) = parse(quote!(flavor "multi_thread"));
         assert!(errors[0].contains("expected `=` after `flavor`"));
         let (_, errors) = parse(quote!(, flavor = "multi_thread"));

@@ -15,7 +15,6 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit};
 
 use crate::call_args::{check_option_keys, parse_call_args};
@@ -40,8 +39,8 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
                 lit: Lit::Bool(value),
                 attrs,
             }) if attrs.is_empty() => return_exceptions = value.value,
-            other => errors.push(syn::Error::new(
-                other.span(),
+            other => errors.push(syn::Error::new_spanned(
+                other,
                 "`return_exceptions` must be `true` or `false`: it decides the type of the \
                  result, so it is read when the program is compiled",
             )),
@@ -50,8 +49,8 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let mut futures = args.futures;
     if futures.len() > MAX_FUTURES {
         let extra = &futures[MAX_FUTURES];
-        errors.push(syn::Error::new(
-            extra.span(),
+        errors.push(syn::Error::new_spanned(
+            extra,
             format!(
                 "`gather!` takes at most {MAX_FUTURES} futures; for more, or for a collection, \
                  use `asyncio::gather_all(futures)`, which returns a `Vec`"

@@ -28,10 +28,9 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let mut futures = args.futures.into_iter();
     let future = futures.next();
     let extra: Vec<Expr> = futures.collect();
-    if let (Some(first_extra), Some(last_extra)) = (extra.first(), extra.last()) {
-        let span = first_extra_span(first_extra, last_extra);
-        errors.push(syn::Error::new(
-            span,
+    if !extra.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            quote!(#(#extra),*),
             "`spawn!` takes one future: to run several futures concurrently and wait for all \
              of them, use `asyncio::gather!(a, b, ...)`",
         ));
@@ -66,13 +65,6 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     } else {
         quote!(#crate_path::__private::spawn(#future))
     }
-}
-
-/// A span from the first extra argument to the last (where the compiler allows joining).
-fn first_extra_span(first: &Expr, last: &Expr) -> proc_macro2::Span {
-    use syn::spanned::Spanned;
-    let start = first.span();
-    start.join(last.span()).unwrap_or(start)
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@
 //! "is it a future?" question is asked through a trait of this module carrying
 //! `#[diagnostic::on_unimplemented]`, and `Send + 'static` is asked separately, so that a
 //! non-`Send` future gets the compiler's own "future cannot be sent between threads safely"
-//! explanation instead of a misleading "not a future".
+//! explanation instead of a misleading "not a future". The output type is a separate
+//! parameter (`F: SpawnFuture<Output = T>`, returning `Task<T>`) rather than the projection
+//! `Task<F::Output>`: with the projection in the signature, the compiler reports the failed
+//! `Future` bound behind the trait, without the trait's message.
 
 use std::future::Future;
 
@@ -65,10 +68,10 @@ impl<F: Future> SpawnFuture for F {
 ///     assert_eq!(task.await, Ok(7));
 /// });
 /// ```
-pub fn spawn<F>(future: F) -> Task<F::Output>
+pub fn spawn<F, T>(future: F) -> Task<T>
 where
-    F: SpawnFuture + Send + 'static,
-    F::Output: Send + 'static,
+    F: SpawnFuture<Output = T> + Send + 'static,
+    T: Send + 'static,
 {
     future.spawn_task(None)
 }
@@ -82,10 +85,10 @@ where
 ///     assert_eq!(task.name(), "worker-1");
 /// });
 /// ```
-pub fn spawn_named<F, N>(future: F, name: N) -> Task<F::Output>
+pub fn spawn_named<F, T, N>(future: F, name: N) -> Task<T>
 where
-    F: SpawnFuture + Send + 'static,
-    F::Output: Send + 'static,
+    F: SpawnFuture<Output = T> + Send + 'static,
+    T: Send + 'static,
     N: TaskName,
 {
     future.spawn_task(Some(name.into_name()))
@@ -101,11 +104,27 @@ pub trait TaskName {
     fn into_name(self) -> String;
 }
 
-impl<T: Into<String>> TaskName for T {
-    fn into_name(self) -> String {
-        self.into()
-    }
+// One impl per string type rather than a blanket `impl<T: Into<String>>`: with the blanket
+// impl, the compiler reports the failed `String: From<T>` instead of this trait's message.
+macro_rules! task_name {
+    ($($ty:ty),*) => {
+        $(impl TaskName for $ty {
+            fn into_name(self) -> String {
+                self.into()
+            }
+        })*
+    };
 }
+
+task_name!(
+    &str,
+    &mut str,
+    &String,
+    String,
+    Box<str>,
+    std::borrow::Cow<'_, str>,
+    char
+);
 
 /// A value `gather!` accepts: a future (spawned as a new task) or a [`Task`] (kept as it is,
 /// not spawned again). Like [`crate::IntoTask`], without the `Send` bound in the impl, so
@@ -159,10 +178,10 @@ impl<F: Future> GatherArg for F {
 ///     assert_eq!(both.await, Ok((1, "two")));
 /// });
 /// ```
-pub fn into_task<A>(arg: A) -> Task<A::Output>
+pub fn into_task<A, T>(arg: A) -> Task<T>
 where
-    A: GatherArg + Send + 'static,
-    A::Output: Send + 'static,
+    A: GatherArg<Output = T> + Send + 'static,
+    T: Send + 'static,
 {
     arg.into_task()
 }

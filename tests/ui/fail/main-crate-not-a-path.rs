@@ -1,0 +1,2 @@
+#[asyncio::async_main(crate = "my asyncio")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[asyncio::async_main]
+fn main() {}

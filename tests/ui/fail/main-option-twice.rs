@@ -1,0 +1,2 @@
+#[asyncio::async_main(flavor = "multi_thread", flavor = "current_thread")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[asyncio::async_main(flavor = "multi_threaded")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[asyncio::async_main(threads = 4)]
+async fn main() {}

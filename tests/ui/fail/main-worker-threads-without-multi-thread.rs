@@ -1,0 +1,2 @@
+#[asyncio::async_main(worker_threads = 4)]
+async fn main() {}

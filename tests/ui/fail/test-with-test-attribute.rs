@@ -1,0 +1,5 @@
+#[asyncio::async_test]
+#[test]
+async fn twice() {}
+
+fn main() {}
