@@ -184,7 +184,7 @@ macro_rules! spawn {
 /// let (a, b) = asyncio::gather!(square(2), three).await.unwrap();
 /// assert_eq!((a, b), (4, 9));
 ///
-/// let doomed = asyncio::spawn!(asyncio::sleep(std::time::Duration::from_secs(60)));
+/// let doomed = asyncio::spawn!(asyncio::sleep(std::time::Duration::from_secs(100)));
 /// doomed.cancel();
 /// let (ok, cancelled) = asyncio::gather!(square(5), doomed, return_exceptions = true).await;
 /// assert_eq!(ok, Ok(25));

@@ -293,7 +293,7 @@ fn expand_function(
         // a signature without parameters so the only error is ours.
         outer.inputs.clear();
         quote! {{
-            #[allow(dead_code)]
+            #[allow(dead_code, clippy::unused_async)]
             #inner #body
             ::core::unreachable!()
         }}
@@ -304,7 +304,9 @@ fn expand_function(
     } else {
         let call_args = forwarded_arguments(&mut outer);
         let name = &inner.ident;
+        // The function is async because the attribute requires it, awaits or not.
         quote! {{
+            #[allow(clippy::unused_async)]
             #inner #body
             #crate_path::__private::run(#run_config, #name(#(#call_args),*))
         }}
@@ -367,6 +369,7 @@ mod tests {
             out,
             quote! {
                 fn main() {
+                    #[allow(clippy::unused_async)]
                     async fn main() {}
                     ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
                 }

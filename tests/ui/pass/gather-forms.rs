@@ -22,10 +22,10 @@ async fn main() {
     assert_eq!((a, b, c), (4, 9, "text"));
 
     // The same task twice runs once, and contributes its value twice.
-    let (x, y) = asyncio::gather!(task.clone(), task).await.unwrap();
-    assert_eq!((x, y), (9, 9));
+    let (first, second) = asyncio::gather!(task.clone(), task).await.unwrap();
+    assert_eq!((first, second), (9, 9));
 
-    let doomed = asyncio::spawn!(asyncio::sleep(std::time::Duration::from_secs(60)));
+    let doomed = asyncio::spawn!(asyncio::sleep(std::time::Duration::from_secs(100)));
     let _ = doomed.cancel();
     let (ok, cancelled) = asyncio::gather!(square(5), doomed, return_exceptions = true).await;
     assert_eq!(ok, Ok(25));

@@ -34,9 +34,6 @@ async fn also_as_a_test() {
     assert_eq!(double(4).await, 8);
 }
 
-#[cfg(test)]
-mod tests {}
-
 #[allow(dead_code)]
 fn uses_double_both() -> Result<(u32, u32), TaskError> {
     double_both(1, 2)
