@@ -80,8 +80,9 @@ pub use asyncio_runtime::*;
 /// # Expansion
 /// `#[async_main] async fn main() -> R { body }` expands to
 ///
-/// ```ignore
+/// ```text
 /// fn main() -> R {
+///     #[allow(clippy::unused_async)]
 ///     async fn main() -> R { body }
 ///     ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
 /// }
