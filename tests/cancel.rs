@@ -254,9 +254,11 @@ fn can_07_catch_then_async_cleanup_then_reraise() {
 fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() {
     on_both_flavors(|| async {
         let log = Log::new();
+        let (inner_started, outer_started) = (Flag::new(), Flag::new());
         let inner = spawn({
-            let log = log.clone();
+            let (log, started) = (log.clone(), inner_started.clone());
             async move {
+                started.set();
                 if let Err(c) = catch_cancel(park()).await {
                     log.push(format!("inner: cancelled, message = {:?}", c.message()));
                     c.reraise::<()>().await;
@@ -264,8 +266,9 @@ fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() 
             }
         });
         let outer = spawn({
-            let (log, inner) = (log.clone(), inner.clone());
+            let (log, inner, started) = (log.clone(), inner.clone(), outer_started.clone());
             async move {
+                started.set();
                 match catch_cancel(inner).await {
                     Err(c) => {
                         log.push(format!("outer: cancelled, message = {:?}", c.message()));
@@ -275,7 +278,7 @@ fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() 
                 }
             }
         });
-        asyncio::sleep(Duration::from_millis(5)).await; // both started and suspended
+        until(|| inner_started.get() && outer_started.get()).await;
         assert!(outer.cancel_with("stop"));
         let _ = asyncio::wait([&outer]).await;
         assert!(inner.cancelled() && outer.cancelled());
@@ -298,17 +301,23 @@ fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() 
 fn can_10_inner_swallows_a_forwarded_cancel_and_the_outer_still_ends_cancelled() {
     // Documented divergence: CPython 3.11 loses the outer's cancellation here; we deliver it.
     on_both_flavors(|| async {
-        let inner = spawn(async {
-            match catch_cancel(park()).await {
-                Ok(()) => 0,
-                Err(_) => 7,
+        let started = Flag::new();
+        let inner = spawn({
+            let started = started.clone();
+            async move {
+                started.set();
+                match catch_cancel(park()).await {
+                    Ok(()) => 0,
+                    Err(_) => 7,
+                }
             }
         });
         let outer = spawn({
             let inner = inner.clone();
             async move { inner.await.map(|v| v * 2) }
         });
-        asyncio::sleep(Duration::from_millis(5)).await;
+        until(|| started.get()).await;
+        asyncio::sleep(Duration::from_millis(5)).await; // the outer is awaiting (or will be)
         assert!(outer.cancel());
         assert!(outer.clone().await.unwrap_err().is_cancelled());
         assert!(outer.cancelled());

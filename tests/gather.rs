@@ -122,9 +122,11 @@ fn gat_04_and_06_cancelling_the_task_awaiting_gather_cancels_every_child_with_it
             let log = Log::new();
             let a = spawn(cancellable("a", &log));
             let b = spawn(cancellable("b", &log));
+            let started = common::Flag::new();
             let parent = spawn({
-                let (a, b) = (a.clone(), b.clone());
+                let (a, b, started) = (a.clone(), b.clone(), started.clone());
                 async move {
+                    started.set();
                     if settled {
                         let _ = gather((a, b)).return_exceptions().await;
                     } else {
@@ -132,7 +134,8 @@ fn gat_04_and_06_cancelling_the_task_awaiting_gather_cancels_every_child_with_it
                     }
                 }
             });
-            asyncio::sleep(Duration::from_millis(10)).await;
+            until(|| started.get()).await;
+            asyncio::sleep(Duration::from_millis(10)).await; // a and b parked
             parent.cancel_with("stop");
             let TaskError::Cancelled(c) = parent.clone().await.unwrap_err() else {
                 panic!()

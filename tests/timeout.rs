@@ -88,11 +88,15 @@ fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
 fn tmo_03_cancelling_the_task_inside_wait_for_cancels_the_inner_task() {
     on_both_flavors(|| async {
         let inner = spawn(park());
+        let started = Flag::new();
         let waiter = spawn({
-            let inner = inner.clone();
-            async move { wait_for(inner, Duration::from_secs(5)).await }
+            let (inner, started) = (inner.clone(), started.clone());
+            async move {
+                started.set();
+                wait_for(inner, Duration::from_secs(5)).await
+            }
         });
-        asyncio::sleep(Duration::from_millis(10)).await;
+        common::until(|| started.get()).await;
         waiter.cancel();
         assert!(waiter.clone().await.unwrap_err().is_cancelled());
         assert!(inner.cancelled());

@@ -32,13 +32,16 @@ mod error;
 mod gather;
 mod harness;
 mod id;
+mod own_cancel;
 mod registry;
 mod runtime;
 mod shield;
 mod spawn;
 mod stop;
 mod task;
+mod task_group;
 mod time;
+mod timeout_scope;
 mod wait;
 
 #[doc(hidden)]
@@ -57,5 +60,7 @@ pub use crate::runtime::run;
 pub use crate::shield::shield;
 pub use crate::spawn::{all_tasks, current_task, spawn, spawn_named, IntoTask};
 pub use crate::task::{Task, TaskFuture};
+pub use crate::task_group::{task_group, TaskGroup, TaskGroupClosed, TaskGroupError};
 pub use crate::time::{sleep, wait_for, yield_now};
+pub use crate::timeout_scope::{timeout, timeout_at, Timeout};
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

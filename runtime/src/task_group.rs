@@ -1,0 +1,412 @@
+//! `task_group`: structured concurrency, Python's `asyncio.TaskGroup`.
+//!
+//! Why a closure scope (`task_group(|tg| async move { ... }).await`) rather than a handle with
+//! `spawn` and `join` like tokio's `JoinSet`: Python's TaskGroup must be able to cancel the
+//! *body* of the `async with` block when a child fails (TG-02), and must join every child even
+//! when the body leaves early. A scope owns the body's future, so it can do both, and cannot be
+//! forgotten: children never outlive the scope (dropping it cancels them), as in trio/anyio
+//! nurseries. `JoinSet` leaves failure policy to the caller and aborts children on drop without
+//! waiting for them; here a failure cancels the siblings and the body, every failure is
+//! reported together, and the scope returns only when every child has stopped.
+
+use std::fmt;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
+
+use atomic_waker::AtomicWaker;
+
+use crate::any_task::AnyTask;
+use crate::context;
+use crate::core::{CompletionListener, Ended, Listen};
+use crate::error::TaskError;
+use crate::harness::panicked;
+use crate::own_cancel::{request_on, OwnCancel, Verdict};
+use crate::task::Task;
+
+/// Runs `body` with a [`TaskGroup`] and returns once the body and every child have ended:
+/// Python's `async with asyncio.TaskGroup() as tg:`.
+///
+/// - Children are spawned with [`TaskGroup::spawn`]; the scope waits for all of them, also
+///   those spawned by other children while it is waiting (TG-01).
+/// - The first child failure (a panic) cancels every other child and the body, which sees an
+///   ordinary cancellation at its current await; then the scope returns
+///   `Err(TaskGroupError)` with every failure, in completion order (TG-02, TG-03). A panic of
+///   the body joins that list (TG-04). A cancelled child is not a failure.
+/// - If the task running the scope is cancelled, the children are cancelled, waited for, and the
+///   cancellation propagates (TG-06). Dropping an unfinished scope cancels its children.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use std::time::Duration;
+/// asyncio::run(async {
+///     let (a, b) = asyncio::task_group(|tg| async move {
+///         let a = tg.spawn(async { asyncio::sleep(Duration::from_millis(3)).await; "a" });
+///         let b = tg.spawn(async { "b" });
+///         (a, b)
+///     })
+///     .await
+///     .unwrap();
+///     // Both children are done when the scope returns.
+///     assert_eq!((a.result(), b.result()), (Ok("a"), Ok("b")));
+/// });
+/// ```
+pub async fn task_group<F, Fut>(body: F) -> Result<Fut::Output, TaskGroupError>
+where
+    F: FnOnce(TaskGroup) -> Fut,
+    Fut: Future,
+{
+    let group = TaskGroup {
+        state: Arc::new(GroupState::default()),
+    };
+    let _close_on_drop = CloseOnDrop(group.state.clone());
+    let mut body = pin!(Some(body(group.clone())));
+    let mut scope = OwnCancel::default();
+    let mut output = None;
+    let mut entered = false;
+
+    // Phase 1: the body, which the group cancels if a child fails.
+    std::future::poll_fn(|cx| {
+        if !entered {
+            entered = true;
+            scope.enter();
+            let mut inner = group.state.lock();
+            inner.owner = scope.task().cloned();
+            inner.owner_requested = scope.requested_flag();
+            inner.body_running = true;
+        }
+        group.state.waker.register(cx.waker());
+        let Some(future) = body.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Ready(value)) => {
+                body.as_mut().set(None);
+                output = Some(value);
+                Poll::Ready(())
+            }
+            Err(payload) => {
+                let error = panicked(&*payload);
+                drop(payload);
+                let _ = catch_unwind(AssertUnwindSafe(|| body.as_mut().set(None)));
+                group.state.fail(error);
+                Poll::Ready(())
+            }
+            Ok(Poll::Pending) => match scope.after_pending() {
+                Verdict::Continue => Poll::Pending,
+                Verdict::Ours => {
+                    // The tasks the body was awaiting are cancelled too; children among them
+                    // are joined below.
+                    let _ = context::drop_forwarding(None, || body.as_mut().set(None));
+                    Poll::Ready(())
+                }
+            },
+        }
+    })
+    .await;
+    // From here on a failure no longer cancels this task; withdraw a request that raced in.
+    group.state.lock().body_running = false;
+    scope.withdraw();
+    scope.leave();
+
+    // Phase 2: join every child.
+    std::future::poll_fn(|cx| {
+        group.state.waker.register(cx.waker());
+        if group.state.lock().live == 0 {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+
+    let errors = {
+        let mut inner = group.state.lock();
+        inner.closed = true;
+        std::mem::take(&mut inner.errors)
+    };
+    match output {
+        Some(value) if errors.is_empty() => Ok(value),
+        _ => Err(TaskGroupError { errors }),
+    }
+}
+
+/// The handle given to a [`task_group`] body: spawns children into the group. Cheap to clone;
+/// pass it to children so they can spawn siblings.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let total = asyncio::task_group(|tg| async move {
+///         let inner = tg.clone();
+///         let parent = tg.spawn(async move { inner.spawn(async { 2 }).await.unwrap() * 10 });
+///         parent.await.unwrap()
+///     })
+///     .await;
+///     assert_eq!(total, Ok(20));
+/// });
+/// ```
+#[derive(Clone)]
+pub struct TaskGroup {
+    state: Arc<GroupState>,
+}
+
+/// [`TaskGroup::try_spawn`] on a group that has ended or is shutting down after a failure.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let tg = asyncio::task_group(|tg| async move { tg }).await.unwrap();
+///     let err = tg.try_spawn(async {}).unwrap_err();
+///     assert_eq!(err.to_string(), "the task group has finished");
+/// });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskGroupClosed {
+    /// The scope has returned.
+    Finished,
+    /// A child failed; the group is cancelling its children.
+    ShuttingDown,
+}
+
+impl fmt::Display for TaskGroupClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TaskGroupClosed::Finished => "the task group has finished",
+            TaskGroupClosed::ShuttingDown => "the task group is shutting down after a failure",
+        })
+    }
+}
+
+impl std::error::Error for TaskGroupClosed {}
+
+impl TaskGroup {
+    /// Spawns `future` as a child of the group (Python's `tg.create_task`).
+    ///
+    /// # Panics
+    /// If the group has finished or is shutting down (Python raises `RuntimeError`); use
+    /// [`try_spawn`](Self::try_spawn) to get an error instead.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let r = asyncio::task_group(|tg| async move { tg.spawn(async { 1 }) }).await.unwrap();
+    ///     assert_eq!(r.result(), Ok(1));
+    /// });
+    /// ```
+    pub fn spawn<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.try_spawn(future)
+            .unwrap_or_else(|closed| panic!("TaskGroup::spawn: {closed}"))
+    }
+
+    /// Spawns `future` as a child, or says why the group does not take new children.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     asyncio::task_group(|tg| async move {
+    ///         assert!(tg.try_spawn(async {}).is_ok());
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// });
+    /// ```
+    pub fn try_spawn<F>(&self, future: F) -> Result<Task<F::Output>, TaskGroupClosed>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.state.check_open()?;
+        let task = crate::spawn(future);
+        self.state.adopt(task.to_any());
+        Ok(task)
+    }
+}
+
+/// Every failure of a [`task_group`], in completion order: Python's `ExceptionGroup`.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let err = asyncio::task_group(|tg| async move {
+///         tg.spawn(async { panic!("boom") });
+///     })
+///     .await
+///     .unwrap_err();
+///     assert_eq!(err.errors().len(), 1);
+///     assert_eq!(err.to_string(), "unhandled errors in a TaskGroup (1 sub-exception)");
+/// });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskGroupError {
+    errors: Vec<TaskError>,
+}
+
+impl TaskGroupError {
+    /// The failures, in the order they happened (each a [`TaskError::Panicked`]).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let err = asyncio::task_group(|_tg| async { panic!("body") }).await.unwrap_err();
+    ///     assert!(err.errors()[0].is_panicked());
+    /// });
+    /// ```
+    pub fn errors(&self) -> &[TaskError] {
+        &self.errors
+    }
+
+    /// The failures, owned.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let err = asyncio::task_group(|_tg| async { panic!("body") }).await.unwrap_err();
+    ///     assert_eq!(err.into_errors().len(), 1);
+    /// });
+    /// ```
+    pub fn into_errors(self) -> Vec<TaskError> {
+        self.errors
+    }
+}
+
+impl fmt::Display for TaskGroupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.errors.len();
+        write!(
+            f,
+            "unhandled errors in a TaskGroup ({n} sub-exception{})",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for TaskGroupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.errors.first().map(|e| e as _)
+    }
+}
+
+#[derive(Default)]
+struct GroupState {
+    inner: Mutex<GroupInner>,
+    /// Woken when a child ends in a way the scope cares about (failure, or the last one).
+    waker: AtomicWaker,
+    failed: AtomicBool,
+}
+
+#[derive(Default)]
+struct GroupInner {
+    children: Vec<AnyTask>,
+    live: usize,
+    errors: Vec<TaskError>,
+    closed: bool,
+    body_running: bool,
+    owner: Option<AnyTask>,
+    owner_requested: Arc<AtomicBool>,
+}
+
+impl GroupState {
+    fn lock(&self) -> MutexGuard<'_, GroupInner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn check_open(&self) -> Result<(), TaskGroupClosed> {
+        if self.lock().closed {
+            Err(TaskGroupClosed::Finished)
+        } else if self.failed.load(Ordering::Acquire) {
+            Err(TaskGroupClosed::ShuttingDown)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn adopt(self: &Arc<Self>, child: AnyTask) {
+        let index = {
+            let mut inner = self.lock();
+            inner.children.push(child.clone());
+            inner.live += 1;
+            inner.children.len() - 1
+        };
+        let listener: Arc<dyn CompletionListener> = self.clone();
+        match child.core().listen(listener, index) {
+            Listen::Registered(_) => {}
+            Listen::AlreadyEnded(ended) => self.completed(index, ended),
+        }
+    }
+
+    /// Records a failure; the first one cancels the other children and the body.
+    fn fail(&self, error: TaskError) {
+        let (to_cancel, owner) = {
+            let mut inner = self.lock();
+            inner.errors.push(error);
+            if self.failed.swap(true, Ordering::AcqRel) {
+                return;
+            }
+            let owner = inner
+                .body_running
+                .then(|| (inner.owner.clone(), inner.owner_requested.clone()));
+            (
+                inner
+                    .children
+                    .iter()
+                    .filter(|c| !c.done())
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                owner,
+            )
+        };
+        for child in to_cancel {
+            let _ = child.cancel();
+        }
+        if let Some((owner, requested)) = owner {
+            request_on(owner.as_ref(), &requested);
+        }
+        self.waker.wake();
+    }
+}
+
+impl CompletionListener for GroupState {
+    fn completed(&self, index: usize, ended: Ended) {
+        let (error, last) = {
+            let mut inner = self.lock();
+            inner.live -= 1;
+            let error = (ended == Ended::Panicked)
+                .then(|| inner.children[index].error())
+                .flatten();
+            (error, inner.live == 0)
+        };
+        if let Some(error) = error {
+            self.fail(error);
+        }
+        if last {
+            self.waker.wake();
+        }
+    }
+}
+
+/// Cancels the children of a scope that is dropped before it finished (no orphans).
+struct CloseOnDrop(Arc<GroupState>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        let children = {
+            let mut inner = self.0.lock();
+            if inner.closed {
+                return;
+            }
+            inner.closed = true;
+            inner.children.clone()
+        };
+        for child in children.into_iter().filter(|c| !c.done()) {
+            context::forward_cancel(child);
+        }
+    }
+}
