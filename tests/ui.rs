@@ -3,7 +3,12 @@
 //! (regenerate with `TRYBUILD=overwrite cargo test --test ui`, then read the diff as a user
 //! would).
 //!
-//! Also here: `#[async_test]` itself, which only a real test harness can exercise.
+//! Also here: `#[async_test]` itself, which only a real test harness can exercise, and an
+//! opt-in check that the expansions pass clippy's pedantic lints.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn ui() {
@@ -30,4 +35,40 @@ async fn async_test_takes_the_same_options() -> Result<(), asyncio::TaskError> {
 async fn async_test_keeps_other_test_attributes() {
     asyncio::yield_now().await;
     panic!("boom");
+}
+
+/// Runs clippy with every pedantic lint denied over `tests/ui/pass/hygiene-lints.rs`, built as
+/// a crate of its own. Opt-in, since it builds the workspace again:
+/// `cargo test --test ui -- --ignored`.
+#[test]
+#[ignore = "builds a scratch crate and runs cargo clippy on it"]
+fn expansions_pass_clippy_pedantic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clippy-pedantic");
+    fs::create_dir_all(scratch.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"clippy-pedantic\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[dependencies]\nasyncio = {{ path = {:?} }}\n\n[workspace]\n",
+        root.display().to_string()
+    );
+    fs::write(scratch.join("Cargo.toml"), manifest).unwrap();
+    fs::copy(
+        root.join("tests/ui/pass/hygiene-lints.rs"),
+        scratch.join("src/main.rs"),
+    )
+    .unwrap();
+    if root.join("Cargo.lock").exists() {
+        let _ = fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
+    }
+    let output = Command::new(env!("CARGO"))
+        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "clippy rejected the expansions:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

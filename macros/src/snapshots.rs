@@ -8,6 +8,8 @@
 //! prettyplease, and compared with `tests/expand/NAME.expanded.rs` (for examples:
 //! `tests/expand/examples/NAME.expanded.rs`). Other macros are left as written.
 //!
+//! No fixture is named `main.rs`: cargo would take `tests/expand/main.rs` for a test target.
+//!
 //! Regenerate after a deliberate change with `UPDATE_EXPAND=1 cargo test -p asyncio-macros
 //! snapshots`, then review the diff.
 
