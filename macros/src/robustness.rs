@@ -14,7 +14,7 @@ use crate::entry_args::parse_entry_args;
 use crate::{gather, spawn};
 
 /// Inputs per expansion function and per kind (random, mutated).
-const ROUNDS: usize = 3_000;
+const ROUNDS: usize = 10_000;
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
