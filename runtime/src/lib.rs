@@ -44,6 +44,17 @@ mod time;
 mod timeout_scope;
 mod wait;
 
+/// The name of the backend this build runs on: `"async-std"` (the default) or `"smol"` (with
+/// the `smol` cargo feature).
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// assert!(["async-std", "smol"].contains(&asyncio::backend_name()));
+/// ```
+pub fn backend_name() -> &'static str {
+    backend::NAME
+}
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

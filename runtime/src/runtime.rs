@@ -2,10 +2,12 @@
 
 use std::future::Future;
 use std::panic::resume_unwind;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Poll, Waker};
 use std::thread::JoinHandle;
 
-use crate::backend::{self, Executor, StopReceiver, StopSender};
+use crate::backend::{self, Executor};
 use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
 use crate::core::Core;
@@ -105,7 +107,7 @@ impl RunConfig {
 /// shutting down.
 async fn shutdown(shared: &Shared) {
     // Like Python's loop, let tasks that are already scheduled take their step first (BG-04).
-    backend::yield_now().await;
+    crate::time::YieldNow::new().await;
     loop {
         let live = shared.registry.live();
         if live.is_empty() {
@@ -130,22 +132,50 @@ async fn shutdown(shared: &Shared) {
 
 /// The worker threads of a multi-thread runtime.
 struct Workers {
-    stop: StopSender,
+    stop: Arc<Stop>,
     threads: Vec<JoinHandle<()>>,
+}
+
+/// Tells the workers to return once `main` and shutdown are over.
+#[derive(Default)]
+struct Stop {
+    stopped: AtomicBool,
+    wakers: Mutex<Vec<Waker>>,
+}
+
+impl Stop {
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::Release);
+        for waker in self.wakers.lock().unwrap_or_else(PoisonError::into_inner).drain(..) {
+            waker.wake();
+        }
+    }
+
+    async fn stopped(&self) {
+        std::future::poll_fn(|cx| {
+            let mut wakers = self.wakers.lock().unwrap_or_else(PoisonError::into_inner);
+            if self.stopped.load(Ordering::Acquire) {
+                return Poll::Ready(());
+            }
+            wakers.push(cx.waker().clone());
+            Poll::Pending
+        })
+        .await;
+    }
 }
 
 impl Workers {
     fn start(shared: &Arc<Shared>, n: usize) -> Self {
-        let (stop, stopped) = backend::stop_signal();
+        let stop = Arc::new(Stop::default());
         let threads = (0..n)
             .map(|i| {
                 let shared = shared.clone();
-                let stopped: StopReceiver = stopped.clone();
+                let stop = stop.clone();
                 std::thread::Builder::new()
                     .name(format!("asyncio-worker-{i}"))
                     .spawn(move || {
                         let _runtime = RuntimeGuard::enter(shared.clone());
-                        backend::block_on_running(&shared.executor, stopped.wait());
+                        backend::block_on_running(&shared.executor, stop.stopped());
                     })
                     .expect("failed to start an asyncio worker thread")
             })
@@ -153,10 +183,17 @@ impl Workers {
         Workers { stop, threads }
     }
 
-    fn stop(self) {
-        drop(self.stop);
-        for thread in self.threads {
+    fn stop(mut self) {
+        self.stop.stop();
+        for thread in std::mem::take(&mut self.threads) {
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        // Reached without `stop()` only while unwinding: let the threads end on their own.
+        self.stop.stop();
     }
 }

@@ -39,7 +39,29 @@ pub async fn sleep(duration: Duration) {
 /// });
 /// ```
 pub async fn yield_now() {
-    backend::yield_now().await;
+    YieldNow(false).await;
+}
+
+/// Wakes itself and returns `Pending` once, which puts the task at the back of the run queue.
+pub(crate) struct YieldNow(bool);
+
+impl YieldNow {
+    pub(crate) fn new() -> Self {
+        YieldNow(false)
+    }
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
 }
 
 /// Awaits `future` for at most `timeout` (Python's `asyncio.wait_for`).

@@ -1,17 +1,37 @@
-//! The one module that talks to the async backend (async-std and the smol-family executor it
-//! is built on). Everything else in the runtime goes through these few functions, so swapping
-//! the backend means rewriting this file only.
+//! The one module that talks to the async backend. Everything else in the runtime goes through
+//! the few functions here, and no `cfg` for the backend appears anywhere else.
 //!
-//! Why an `async_executor::Executor` per runtime instead of async-std's global pool: async-std's
-//! pool is process-wide and sized once (`ASYNC_STD_THREAD_COUNT`), but `worker_threads = N` must
-//! give *this* runtime N workers, and several runtimes of different sizes must coexist in one
-//! process (tests run in parallel). async-std itself runs on `async-executor`; we create one
-//! executor per runtime and drive it with async-std's `block_on`, which also drives async-std's
-//! reactor and timers on that thread.
+//! Two backends, chosen by cargo feature:
+//! - `async-std` (default): async-std's `block_on` (which drives its reactor and timers) and
+//!   timers.
+//! - `smol`: `async-io`'s `block_on` and `Timer`, the parts smol is made of. async-std has been
+//!   discontinued upstream in favour of smol (RUSTSEC-2025-0052); this backend lets users leave
+//!   it with one feature flag and no code change. When both features are on, `smol` wins.
+//!
+//! Both run tasks on an `async_executor::Executor` per runtime (async-std itself is built on
+//! `async-executor`), not on a process-wide pool: async-std's pool is sized once per process
+//! (`ASYNC_STD_THREAD_COUNT`), but `worker_threads = N` must give *this* runtime N workers, and
+//! several runtimes of different sizes must coexist in one process (tests run in parallel).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
+
+#[cfg(all(feature = "async-std", not(feature = "smol")))]
+mod async_std;
+#[cfg(all(feature = "async-std", not(feature = "smol")))]
+use self::async_std as imp;
+
+#[cfg(feature = "smol")]
+mod smol;
+#[cfg(feature = "smol")]
+use self::smol as imp;
+
+#[cfg(not(any(feature = "async-std", feature = "smol")))]
+compile_error!("asyncio needs a backend: enable the feature `async-std` (the default) or `smol`");
+
+/// The name of the backend in use, for reports and benchmarks.
+pub(crate) const NAME: &str = imp::NAME;
 
 /// The executor that runs one runtime's tasks.
 pub(crate) type Executor = async_executor::Executor<'static>;
@@ -32,44 +52,20 @@ pub(crate) fn spawn(executor: &Executor, future: impl Future<Output = ()> + Send
 
 /// Blocks the current thread on `future`, running `executor`'s tasks on this thread meanwhile.
 pub(crate) fn block_on_running<F: Future>(executor: &Executor, future: F) -> F::Output {
-    async_std::task::block_on(executor.run(future))
+    imp::block_on(executor.run(future))
 }
 
 /// Blocks the current thread on `future` without running any executor tasks here.
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    async_std::task::block_on(future)
+    imp::block_on(future)
 }
 
 /// A timer that fires after `duration`.
 pub(crate) fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + Sync + 'static {
-    async_std::task::sleep(duration)
+    imp::sleep(duration)
 }
 
 /// A boxed [`sleep`].
 pub(crate) fn sleep_boxed(duration: Duration) -> Sleep {
     Box::pin(sleep(duration))
-}
-
-/// Gives every other ready task a turn, then resumes (Python's `asyncio.sleep(0)`).
-pub(crate) fn yield_now() -> impl Future<Output = ()> + Send + Sync + 'static {
-    async_std::task::yield_now()
-}
-
-/// A one-shot stop signal for worker threads: `wait()` completes once the sender is dropped.
-pub(crate) fn stop_signal() -> (StopSender, StopReceiver) {
-    let (sender, receiver) = async_std::channel::bounded::<()>(1);
-    (StopSender(sender), StopReceiver(receiver))
-}
-
-/// Dropping this wakes every [`StopReceiver`].
-pub(crate) struct StopSender(#[allow(dead_code)] async_std::channel::Sender<()>);
-
-/// Completes once its [`StopSender`] is dropped.
-#[derive(Clone)]
-pub(crate) struct StopReceiver(async_std::channel::Receiver<()>);
-
-impl StopReceiver {
-    pub(crate) async fn wait(self) {
-        let _closed = self.0.recv().await;
-    }
 }

@@ -1,0 +1,14 @@
+//! The async-std backend: its `block_on` drives async-std's reactor and timers on this thread.
+
+use std::future::Future;
+use std::time::Duration;
+
+pub(crate) const NAME: &str = "async-std";
+
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    async_std::task::block_on(future)
+}
+
+pub(crate) fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + Sync + 'static {
+    async_std::task::sleep(duration)
+}
