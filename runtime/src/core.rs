@@ -19,21 +19,24 @@
 //! pending?" check on every poll) load the bits without locking.
 //!
 //! # Races and who wins
-//! - `cancel()` × completion: both take the lock. If `cancel()` comes first it sets
-//!   `CANCEL_PENDING` and returns `true`, and the completion then ends the task cancelled (unless
-//!   the body took the request with `catch_cancel` before completing). If the completion comes
-//!   first, `cancel()` sees `COMPLETE` and returns `false`. So `true` always means "ends cancelled
-//!   unless caught" and a state never goes backwards.
-//! - completion × awaiters: an awaiter checks `COMPLETE` and registers its waker under the lock;
-//!   the completion stores the outcome, sets `COMPLETE` and takes the waiters under the same lock,
-//!   then wakes them after unlocking. No wake-up is lost, and each awaiter reads the outcome once.
-//! - value hand-out: the value is moved out only by an awaiter holding the last `Task<T>` handle
-//!   (no other handle can read it afterwards); otherwise it is cloned, which is possible because
-//!   a second handle can only come from `Task::clone`, which requires `T: Clone` and records the
-//!   clone function here.
+//!
+//! | race | who wins | why it is safe |
+//! |---|---|---|
+//! | `cancel()` × completion | whoever takes `slot`'s lock first | `cancel()` first: `CANCEL_PENDING` is set and the completion turns a value into `Cancelled` (CAN-12), so `true` means "ends cancelled unless caught". Completion first: `cancel()` sees `COMPLETE` and returns `false`. |
+//! | `cancel()` × first poll | the cancel | the harness checks `CANCEL_PENDING` before every poll; a task cancelled before its first poll is dropped unpolled (CAN-01). |
+//! | `cancel()` × a poll in progress (other thread) | the cancel, at the next suspension | the request wakes the task (`Header::waker`); after the poll returns `Pending` the harness sees `CANCEL_PENDING` and delivers it. |
+//! | `cancel()` × `catch_cancel` taking the request | one delivery | `take_pending_cancel` clears the bit under the lock; a later `cancel()` is a new request (CAN-07, CAN-14). |
+//! | completion × awaiter registration | no lost wake-up | the awaiter checks `COMPLETE` and registers its waker under the lock; the completion sets `COMPLETE` and drains the waiters under the same lock, and wakes them after unlocking. |
+//! | completion × listener (gather, wait, task group) | exactly one notice | `listen` returns `AlreadyEnded` if `COMPLETE` is set, else registers under the lock; the completion drains listeners once. |
+//! | two awaiters × the value | both get it | the value is moved out only by the awaiter holding the last `Task<T>` handle; otherwise it is cloned (a second handle implies `T: Clone`, recorded by `Task::clone`). |
+//! | detach (drop of a `Task` not being awaited) × anything | nothing happens | a handle only decrements `handles`; the task runs on and still completes its `Core`. |
+//! | drop of an awaiting future (`TaskFuture`, `AnyTask` polled, gather) × completion | the completion, or a forwarded cancel | the drop removes its waiter, then cancels the task only if it is not `COMPLETE` (CAN-09, CAN-13); a completion that got there first makes that `cancel()` a no-op. |
+//! | shutdown × running tasks | shutdown cancels, then waits | `run` cancels every task in the registry that is not done, waits for each to complete, and repeats until no task is left (tasks spawned meanwhile included). |
+//! | executor drops an unfinished task (runtime teardown) | the task ends cancelled | `Harness`'s destructor completes the `Core` with `Cancelled`, so no awaiter waits forever. |
+//!
+//! `loom` models of these races are in `core_loom.rs`.
 
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use atomic_waker::AtomicWaker;
@@ -41,6 +44,7 @@ use slab::Slab;
 
 use crate::error::{Cancelled, TaskError};
 use crate::id::TaskId;
+use crate::sync::{AtomicU8, AtomicUsize, Mutex, MutexGuard, Ordering};
 
 /// A cancel was requested and not yet delivered to the task's body.
 pub(crate) const CANCEL_PENDING: u8 = 1;
@@ -498,3 +502,7 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
         }
     }
 }
+
+#[cfg(all(test, asyncio_loom))]
+#[path = "core_loom.rs"]
+mod loom_models;

@@ -38,6 +38,7 @@ mod runtime;
 mod shield;
 mod spawn;
 mod stop;
+mod sync;
 mod task;
 mod task_group;
 mod time;
