@@ -146,7 +146,12 @@ struct Stop {
 impl Stop {
     fn stop(&self) {
         self.stopped.store(true, Ordering::Release);
-        for waker in self.wakers.lock().unwrap_or_else(PoisonError::into_inner).drain(..) {
+        for waker in self
+            .wakers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+        {
             waker.wake();
         }
     }
