@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every benchmark (asyncio vs raw async-std vs tokio vs Python asyncio) and regenerates
+# docs/performance.md.
+#
+#   scripts/bench.sh [--large] [--rounds R]
+#
+# --large adds N = 1,000,000 (slow: several minutes, Python most of it); --rounds sets the
+# rounds at N = 10,000 (default 11; at 1M, a third of that, at most 3). The raw JSON of the run
+# is kept in $CARGO_TARGET_DIR/bench-results/ (default target/). Needs cargo and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+large=()
+rounds=11
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --large) large=(--large) ;;
+        --rounds) rounds="$2"; shift ;;
+        *) echo "usage: scripts/bench.sh [--large] [--rounds R]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+target="${CARGO_TARGET_DIR:-target}"
+out="$target/bench-results"
+mkdir -p "$out"
+
+echo "== building benches/compare.rs (release)" >&2
+cargo bench --bench compare --no-run
+
+echo "== Rust: ours vs async-std vs tokio" >&2
+cargo bench --bench compare -- "${large[@]}" --rounds "$rounds" --json "$out/rust.json"
+
+echo "== Python asyncio" >&2
+py_n=(--n 10000)
+if [ ${#large[@]} -gt 0 ]; then py_n+=(--n 1000000); fi
+python3 scripts/bench_python.py "${py_n[@]}" --rounds "$rounds" --json "$out/python.json"
+
+python3 scripts/bench_report.py --rust "$out/rust.json" --python "$out/python.json" --out docs/performance.md
+echo "== wrote docs/performance.md (raw results in $out/)" >&2
