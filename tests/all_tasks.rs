@@ -5,9 +5,7 @@ mod common;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use asyncio::{
-    all_tasks, current_task, spawn, spawn_named, wait, yield_now, AnyTask, ReturnWhen, RunConfig,
-};
+use asyncio::{all_tasks, current_task, spawn, wait, yield_now, AnyTask, ReturnWhen, RunConfig};
 use common::{on_both_flavors, park, until};
 
 fn names(tasks: &HashSet<AnyTask>) -> Vec<String> {
@@ -20,8 +18,8 @@ fn names(tasks: &HashSet<AnyTask>) -> Vec<String> {
 fn all_01_all_tasks_holds_the_current_and_unstarted_tasks_not_finished_ones() {
     RunConfig::new().run(async {
         let main = current_task().unwrap().name();
-        let _quick = spawn_named(async { 1 }, "quick");
-        let slow = spawn_named(park(), "slow");
+        let _quick = spawn!(async { 1 }, name = "quick");
+        let slow = spawn!(park(), name = "slow");
         let mut expected = vec![main.clone(), "quick".to_owned(), "slow".to_owned()];
         expected.sort();
         assert_eq!(names(&all_tasks()), expected);
@@ -44,13 +42,13 @@ fn all_01_all_tasks_holds_the_current_and_unstarted_tasks_not_finished_ones() {
 fn all_01_each_runtime_sees_only_its_own_tasks() {
     let other = std::thread::spawn(|| {
         RunConfig::new().run(async {
-            let _t = spawn_named(park(), "other-runtime");
+            let _t = spawn!(park(), name = "other-runtime");
             asyncio::sleep(Duration::from_millis(50)).await;
             names(&all_tasks())
         })
     });
     let mine = RunConfig::new().run(async {
-        let _t = spawn_named(park(), "this-runtime");
+        let _t = spawn!(park(), name = "this-runtime");
         asyncio::sleep(Duration::from_millis(50)).await;
         names(&all_tasks())
     });
@@ -71,7 +69,7 @@ fn all_02_current_task() {
         assert!(all_tasks().contains(&me));
         // The child returns its own handle, not its completion.
         #[allow(clippy::async_yields_async)]
-        let child = spawn(async { current_task().unwrap() });
+        let child = spawn!(async { current_task().unwrap() });
         let child_id = child.id();
         let seen = child.await.unwrap();
         assert_eq!(seen.id(), child_id, "a child sees itself");
@@ -90,7 +88,7 @@ async fn bg(i: u32, delay_ms: u64) -> u32 {
 fn all_03_wait_for_all_background_tasks() {
     on_both_flavors(|| async {
         for (i, d) in [(0, 30), (1, 10), (2, 20)] {
-            drop(spawn_named(bg(i, d), format!("bg{i}")));
+            drop(spawn!(bg(i, d), name = format!("bg{i}")));
         }
         let mut others = all_tasks();
         others.remove(&current_task().unwrap());
@@ -124,7 +122,7 @@ async fn s(delay_ms: u64, fail: bool) -> u64 {
 fn all_05_first_completed_and_first_exception() {
     on_both_flavors(|| async {
         let ts: Vec<_> = [500, 10, 300]
-            .map(|d| spawn_named(s(d, false), format!("s{d}")))
+            .map(|d| spawn!(s(d, false), name = format!("s{d}")))
             .into();
         let (done, pending) = wait(&ts).return_when(ReturnWhen::FirstCompleted).await;
         assert_eq!(done.iter().map(|t| t.name()).collect::<Vec<_>>(), ["s10"]);
@@ -132,15 +130,15 @@ fn all_05_first_completed_and_first_exception() {
         assert!(pending.iter().all(|t| !t.done()), "pending untouched");
 
         let ts = [
-            spawn(s(10, false)),
-            spawn(s(20, true)),
-            spawn(s(500, false)),
+            spawn!(s(10, false)),
+            spawn!(s(20, true)),
+            spawn!(s(500, false)),
         ];
         let (done, pending) = wait(&ts).return_when(ReturnWhen::FirstException).await;
         assert_eq!((done.len(), pending.len()), (2, 1));
         assert_eq!(done.iter().filter(|t| t.error().is_some()).count(), 1);
 
-        let ts = [spawn(s(10, false)), spawn(s(20, false))];
+        let ts = [spawn!(s(10, false)), spawn!(s(20, false))];
         let (done, pending) = wait(&ts).return_when(ReturnWhen::FirstException).await;
         assert_eq!((done.len(), pending.len()), (2, 0));
 
@@ -153,8 +151,8 @@ fn all_05_first_completed_and_first_exception() {
 #[test]
 fn all_05_a_cancelled_task_is_not_an_exception() {
     on_both_flavors(|| async {
-        let cancelled = spawn(park());
-        let slow = spawn(s(30, false));
+        let cancelled = spawn!(park());
+        let slow = spawn!(s(30, false));
         cancelled.cancel();
         let both: [AnyTask; 2] = [cancelled.into(), slow.into()];
         let (done, pending) = wait(both).return_when(ReturnWhen::FirstException).await;
@@ -165,7 +163,7 @@ fn all_05_a_cancelled_task_is_not_an_exception() {
 #[test]
 fn all_06_wait_with_a_timeout_returns_the_partition_and_cancels_nothing() {
     on_both_flavors(|| async {
-        let ts = [spawn(s(10, false)), spawn(s(300, false))];
+        let ts = [spawn!(s(10, false)), spawn!(s(300, false))];
         let start = Instant::now();
         let (done, pending) = wait(ts.clone()).timeout(Duration::from_millis(100)).await;
         assert!(start.elapsed() >= Duration::from_millis(100));
@@ -184,7 +182,7 @@ fn all_07_empty_input_returns_at_once_and_duplicates_collapse() {
             done.is_empty() && pending.is_empty(),
             "divergence: Python raises ValueError"
         );
-        let t = spawn(async { 1 });
+        let t = spawn!(async { 1 });
         let (done, _) = wait([&t, &t]).await;
         assert_eq!(done.len(), 1);
     });
@@ -193,8 +191,8 @@ fn all_07_empty_input_returns_at_once_and_duplicates_collapse() {
 #[test]
 fn all_08_cancelling_the_waiter_does_not_cancel_the_waited_tasks() {
     on_both_flavors(|| async {
-        let ts = [spawn(s(50, false)), spawn(s(50, false))];
-        let waiter = spawn({
+        let ts = [spawn!(s(50, false)), spawn!(s(50, false))];
+        let waiter = spawn!({
             let ts = ts.clone();
             async move { wait(ts).await.0.len() }
         });
@@ -216,7 +214,7 @@ fn seed_question_5_wait_for_all_background_tasks() {
         let finished = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         for i in 0..20u64 {
             let finished = finished.clone();
-            drop(spawn(async move {
+            drop(spawn!(async move {
                 asyncio::sleep(Duration::from_millis(i % 5)).await;
                 finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }));

@@ -13,7 +13,7 @@ use common::{multi_thread, on_both_flavors, panic_message, park, Finally, Log};
 fn bg_01_a_spawned_task_does_not_start_until_its_creator_suspends() {
     let log = Log::new();
     RunConfig::new().run(async {
-        let task = spawn({
+        let task = spawn!({
             let log = log.clone();
             async move { log.push("bg: started") }
         });
@@ -40,7 +40,7 @@ fn bg_02_tasks_start_in_fifo_order_then_resume_round_robin() {
         let tasks: Vec<_> = (0..4)
             .map(|i| {
                 let log = log.clone();
-                spawn(async move {
+                spawn!(async move {
                     log.push(format!("start{i}"));
                     yield_now().await;
                     log.push(format!("resume{i}"));
@@ -59,7 +59,7 @@ fn bg_02_tasks_start_in_fifo_order_then_resume_round_robin() {
 fn bg_03_a_task_that_is_never_awaited_runs_to_completion() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let keep = spawn({
+        let keep = spawn!({
             let log = log.clone();
             async move {
                 for _ in 0..3 {
@@ -92,10 +92,10 @@ fn bg_04_run_cancels_and_joins_every_pending_task_when_main_returns() {
     let result = RunConfig::new().run({
         let (log, tasks) = (log.clone(), tasks.clone());
         async move {
-            tasks.lock().unwrap().push(spawn(bg(&log, "A")).into());
+            tasks.lock().unwrap().push(spawn!(bg(&log, "A")).into());
             yield_now().await; // A is started and suspended
-            let late = spawn(bg(&log, "late"));
-            let no_await = spawn({
+            let late = spawn!(bg(&log, "late"));
+            let no_await = spawn!({
                 let log = log.clone();
                 async move { log.push("no_await: body ran") }
             });
@@ -133,7 +133,7 @@ fn bg_04_shutdown_joins_every_task_on_the_multi_thread_flavor_too() {
         let (log, tasks) = (log.clone(), tasks.clone());
         async move {
             for name in ["x", "y", "z"] {
-                tasks.lock().unwrap().push(spawn(bg(&log, name)).into());
+                tasks.lock().unwrap().push(spawn!(bg(&log, name)).into());
             }
             common::until(|| log.lines().len() == 3).await;
         }
@@ -160,7 +160,7 @@ fn bg_05_shutdown_waits_for_a_stubborn_task_and_survives_one_that_panics_while_c
     RunConfig::new().run({
         let (log, tasks) = (log.clone(), tasks.clone());
         async move {
-            let stubborn = spawn({
+            let stubborn = spawn!({
                 let log = log.clone();
                 async move {
                     if catch_cancel(park()).await.is_err() {
@@ -170,7 +170,7 @@ fn bg_05_shutdown_waits_for_a_stubborn_task_and_survives_one_that_panics_while_c
                     "ok"
                 }
             });
-            let fails = spawn(async {
+            let fails = spawn!(async {
                 if catch_cancel(park()).await.is_err() {
                     panic!("cleanup failed");
                 }
@@ -201,15 +201,15 @@ fn bg_05_shutdown_waits_for_a_stubborn_task_and_survives_one_that_panics_while_c
 #[test]
 fn bg_07_a_panic_in_a_background_task_does_not_affect_main() {
     on_both_flavors(|| async {
-        let bad = spawn(async { panic!("bg failure") });
+        let bad = spawn!(async { panic!("bg failure") });
         asyncio::sleep(Duration::from_millis(10)).await;
         assert!(bad.done());
-        let other = spawn(async { 1 });
+        let other = spawn!(async { 1 });
         assert_eq!(other.await, Ok(1), "the runtime still works");
     });
     assert_eq!(
         RunConfig::new().run(async {
-            drop(spawn(async { panic!("x") }));
+            drop(spawn!(async { panic!("x") }));
             "main ok"
         }),
         "main ok"
@@ -225,7 +225,7 @@ fn bg_08_main_panics_while_tasks_are_pending_they_are_cancelled_then_the_panic_i
             config.run({
                 let (log, tasks) = (log.clone(), tasks.clone());
                 async move {
-                    tasks.lock().unwrap().push(spawn(bg(&log, "bg")).into());
+                    tasks.lock().unwrap().push(spawn!(bg(&log, "bg")).into());
                     common::until(|| log.contains("bg: started")).await;
                     panic!("main failed");
                 }
@@ -247,7 +247,7 @@ fn main_returning_err_still_shuts_down_every_task() {
     let result: Result<(), String> = RunConfig::new().run({
         let log = log.clone();
         async move {
-            drop(spawn(bg(&log, "bg")));
+            drop(spawn!(bg(&log, "bg")));
             yield_now().await;
             Err("main failed".to_owned())
         }
@@ -263,11 +263,11 @@ fn tasks_spawned_during_shutdown_are_cancelled_and_joined_too() {
         let log = log.clone();
         async move {
             let log2 = log.clone();
-            drop(spawn(async move {
+            drop(spawn!(async move {
                 let _finally = Finally::new(&log2, "spawner: finally");
                 if catch_cancel(park()).await.is_err() {
                     // spawns during shutdown
-                    drop(spawn(bg(&log2, "late")));
+                    drop(spawn!(bg(&log2, "late")));
                 }
             }));
             yield_now().await;
@@ -280,7 +280,7 @@ fn tasks_spawned_during_shutdown_are_cancelled_and_joined_too() {
 
 #[test]
 fn err_01_spawn_without_a_runtime_panics_naming_async_main_and_run() {
-    let payload = catch_unwind(|| drop(spawn(async {}))).unwrap_err();
+    let payload = catch_unwind(|| drop(spawn!(async {}))).unwrap_err();
     let message = panic_message(&*payload);
     assert!(
         message.contains("#[asyncio::async_main]") && message.contains("asyncio::run"),

@@ -21,7 +21,7 @@ fn can_01_cancel_before_first_step_never_runs_body() {
         let ran = Flag::new();
         let log = Log::new();
         let captured = Finally::new(&log, "captured argument dropped");
-        let task = spawn({
+        let task = spawn!({
             let ran = ran.clone();
             async move {
                 let _captured = captured;
@@ -50,7 +50,7 @@ fn can_02_cancel_started_task_is_delivered_at_its_await() {
     on_each_flavor(|flavor| async move {
         let log = Log::new();
         let started = Flag::new();
-        let task = spawn({
+        let task = spawn!({
             let (log, started) = (log.clone(), started.clone());
             async move {
                 let _finally = Finally::new(&log, "body finally");
@@ -77,7 +77,7 @@ fn can_02_cancel_started_task_is_delivered_at_its_await() {
 #[test]
 fn cancelling_a_task_parked_in_a_long_sleep_does_not_wait_for_its_timer() {
     on_both_flavors(|| async {
-        let task = spawn(asyncio::sleep(Duration::from_secs(10)));
+        let task = spawn!(asyncio::sleep(Duration::from_secs(10)));
         yield_now().await;
         let start = Instant::now();
         task.cancel();
@@ -92,19 +92,19 @@ fn cancelling_a_task_parked_in_a_long_sleep_does_not_wait_for_its_timer() {
 #[test]
 fn can_03_cancel_on_a_done_task_returns_false_and_changes_nothing() {
     on_both_flavors(|| async {
-        let finished = spawn(async { 42 });
+        let finished = spawn!(async { 42 });
         assert_eq!(finished.clone().await, Ok(42));
         assert!(!finished.cancel());
         assert!(!finished.cancelled());
         assert_eq!(finished.result(), Ok(42));
 
-        let cancelled = spawn(park());
+        let cancelled = spawn!(park());
         cancelled.cancel();
         let _ = cancelled.clone().await;
         assert!(!cancelled.cancel());
         assert!(cancelled.cancelled());
 
-        let failed = spawn(async { panic!("x") });
+        let failed = spawn!(async { panic!("x") });
         let _ = failed.clone().await;
         assert!(!failed.cancel());
         assert!(!failed.cancelled());
@@ -118,7 +118,7 @@ fn can_04_two_requests_deliver_one_cancellation_with_the_first_message() {
     RunConfig::new().run(async {
         let log = Log::new();
         let started = Flag::new();
-        let task = spawn({
+        let task = spawn!({
             let (log, started) = (log.clone(), started.clone());
             async move {
                 started.set();
@@ -141,7 +141,7 @@ fn can_04_two_requests_deliver_one_cancellation_with_the_first_message() {
             "exactly one delivery"
         );
 
-        let plain = spawn(park());
+        let plain = spawn!(park());
         yield_now().await;
         plain.cancel_with("a");
         plain.cancel_with("b");
@@ -161,7 +161,7 @@ fn can_05_message_reaches_the_task_and_every_awaiter() {
         for message in [Some("shutting down"), Some("5"), None] {
             let inside = Log::new();
             let started = Flag::new();
-            let task = spawn({
+            let task = spawn!({
                 let (inside, started) = (inside.clone(), started.clone());
                 async move {
                     started.set();
@@ -197,7 +197,7 @@ fn can_05_message_reaches_the_task_and_every_awaiter() {
 fn can_06_task_catches_the_cancellation_and_returns_normally() {
     on_both_flavors(|| async {
         let started = Flag::new();
-        let task = spawn({
+        let task = spawn!({
             let started = started.clone();
             async move {
                 started.set();
@@ -221,7 +221,7 @@ fn can_07_catch_then_async_cleanup_then_reraise() {
     on_both_flavors(|| async {
         let log = Log::new();
         let started = Flag::new();
-        let task = spawn({
+        let task = spawn!({
             let (log, started) = (log.clone(), started.clone());
             async move {
                 let _finally = Finally::new(&log, "body: finally");
@@ -255,7 +255,7 @@ fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() 
     on_both_flavors(|| async {
         let log = Log::new();
         let (inner_started, outer_started) = (Flag::new(), Flag::new());
-        let inner = spawn({
+        let inner = spawn!({
             let (log, started) = (log.clone(), inner_started.clone());
             async move {
                 started.set();
@@ -265,7 +265,7 @@ fn can_09_cancelling_an_awaiter_forwards_the_cancellation_to_the_awaited_task() 
                 }
             }
         });
-        let outer = spawn({
+        let outer = spawn!({
             let (log, inner, started) = (log.clone(), inner.clone(), outer_started.clone());
             async move {
                 started.set();
@@ -302,7 +302,7 @@ fn can_10_inner_swallows_a_forwarded_cancel_and_the_outer_still_ends_cancelled()
     // Documented divergence: CPython 3.11 loses the outer's cancellation here; we deliver it.
     on_both_flavors(|| async {
         let started = Flag::new();
-        let inner = spawn({
+        let inner = spawn!({
             let started = started.clone();
             async move {
                 started.set();
@@ -312,7 +312,7 @@ fn can_10_inner_swallows_a_forwarded_cancel_and_the_outer_still_ends_cancelled()
                 }
             }
         });
-        let outer = spawn({
+        let outer = spawn!({
             let inner = inner.clone();
             async move { inner.await.map(|v| v * 2) }
         });
@@ -329,7 +329,7 @@ fn can_10_inner_swallows_a_forwarded_cancel_and_the_outer_still_ends_cancelled()
 fn can_11_a_task_that_cancels_itself_stops_at_its_next_suspending_await() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let task = spawn({
+        let task = spawn!({
             let log = log.clone();
             async move {
                 let me = current_task().unwrap();
@@ -365,7 +365,7 @@ fn can_11_a_task_that_cancels_itself_stops_at_its_next_suspending_await() {
 fn can_11_without_catching_the_body_stops_at_the_await() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let task = spawn({
+        let task = spawn!({
             let log = log.clone();
             async move {
                 current_task().unwrap().cancel();
@@ -383,7 +383,7 @@ fn can_11_without_catching_the_body_stops_at_the_await() {
 fn can_12_a_value_returned_under_a_pending_cancel_is_discarded() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let task = spawn({
+        let task = spawn!({
             let log = log.clone();
             async move {
                 current_task().unwrap().cancel();
@@ -402,10 +402,10 @@ fn can_12_a_value_returned_under_a_pending_cancel_is_discarded() {
 fn can_13_a_pending_cancel_is_forwarded_to_the_next_task_awaited() {
     on_both_flavors(|| async {
         let nested_message = Log::new();
-        let coro = spawn({
+        let coro = spawn!({
             let nested_message = nested_message.clone();
             async move {
-                let nested = spawn({
+                let nested = spawn!({
                     let log = nested_message.clone();
                     async move {
                         if let Err(c) = catch_cancel(park()).await {
@@ -431,7 +431,7 @@ fn can_13_a_pending_cancel_is_forwarded_to_the_next_task_awaited() {
 fn can_14_cancelling_and_uncancel_counters() {
     RunConfig::new().run(async {
         let log = Log::new();
-        let task = spawn({
+        let task = spawn!({
             let log = log.clone();
             async move {
                 let me = current_task().unwrap();
@@ -473,7 +473,7 @@ fn contract_destructors_run_when_a_cancellation_is_delivered() {
         let log = Log::new();
         let held = Arc::new(());
         let started = Flag::new();
-        let task = spawn({
+        let task = spawn!({
             let (log, held, started) = (log.clone(), held.clone(), started.clone());
             async move {
                 let _held = held;
@@ -494,7 +494,7 @@ fn contract_destructors_run_when_a_cancellation_is_delivered() {
 fn contract_dropping_a_handle_that_is_not_awaited_detaches() {
     on_both_flavors(|| async {
         let finished = Flag::new();
-        drop(spawn({
+        drop(spawn!({
             let finished = finished.clone();
             async move {
                 asyncio::sleep(Duration::from_millis(5)).await;
@@ -508,7 +508,7 @@ fn contract_dropping_a_handle_that_is_not_awaited_detaches() {
 #[test]
 fn contract_dropping_an_await_in_progress_cancels_the_awaited_task() {
     on_both_flavors(|| async {
-        let task = spawn(park());
+        let task = spawn!(park());
         let timed_out = asyncio::wait_for(task.clone(), Duration::from_millis(5)).await;
         assert!(timed_out.is_err());
         assert!(

@@ -19,11 +19,11 @@ async fn s(delay_ms: u64, v: &'static str, log: Log) -> &'static str {
 fn gat_01_results_come_in_argument_order() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let r = gather((
-            spawn(s(60, "a", log.clone())),
-            spawn(s(10, "b", log.clone())),
-            spawn(s(35, "c", log.clone())),
-        ))
+        let r = gather!(
+            spawn!(s(60, "a", log.clone())),
+            spawn!(s(10, "b", log.clone())),
+            spawn!(s(35, "c", log.clone()))
+        )
         .await;
         assert_eq!(r, Ok(("a", "b", "c")));
         assert_eq!(log.lines(), ["completed b", "completed c", "completed a"]);
@@ -42,7 +42,7 @@ fn gat_02_the_first_failure_returns_at_once_and_siblings_keep_running() {
     on_both_flavors(|| async {
         let log = Log::new();
         let release = common::Flag::new();
-        let a = spawn({
+        let a = spawn!({
             let (log, release) = (log.clone(), release.clone());
             async move {
                 until(|| release.get()).await;
@@ -50,11 +50,11 @@ fn gat_02_the_first_failure_returns_at_once_and_siblings_keep_running() {
                 "a"
             }
         });
-        let bad = spawn(async {
+        let bad = spawn!(async {
             asyncio::sleep(Duration::from_millis(10)).await;
             panic!("bad");
         });
-        let r = gather((a.clone(), bad, spawn(s(40, "c", log.clone())))).await;
+        let r = gather!(a.clone(), bad, spawn!(s(40, "c", log.clone()))).await;
         let TaskError::Panicked(p) = r.unwrap_err() else {
             panic!()
         };
@@ -70,20 +70,20 @@ fn gat_02_the_first_failure_returns_at_once_and_siblings_keep_running() {
 fn gat_03_return_exceptions_puts_errors_in_place_of_results() {
     on_both_flavors(|| async {
         let ok = |v| {
-            spawn(async move {
+            spawn!(async move {
                 asyncio::sleep(Duration::from_millis(10)).await;
                 v
             })
         };
-        let (a, b, c, d) = gather((
+        let (a, b, c, d) = gather!(
             ok(1),
-            spawn(async { panic!("bad") }),
+            spawn!(async { panic!("bad") }),
             ok(3),
-            spawn(async {
+            spawn!(async {
                 current_task().unwrap().cancel_with("self");
                 yield_now().await;
-            }),
-        ))
+            })
+        )
         .return_exceptions()
         .await;
         assert_eq!(a, Ok(1));
@@ -94,7 +94,7 @@ fn gat_03_return_exceptions_puts_errors_in_place_of_results() {
         };
         assert_eq!(c.message(), Some("self"), "divergence: the message is kept");
 
-        let all = gather_all([spawn(async { 1 }), spawn(async { panic!() })])
+        let all = gather_all([spawn!(async { 1 }), spawn!(async { panic!() })])
             .return_exceptions()
             .await;
         assert_eq!(all[0], Ok(1));
@@ -120,17 +120,17 @@ fn gat_04_and_06_cancelling_the_task_awaiting_gather_cancels_every_child_with_it
     on_both_flavors(|| async {
         for settled in [false, true] {
             let log = Log::new();
-            let a = spawn(cancellable("a", &log));
-            let b = spawn(cancellable("b", &log));
+            let a = spawn!(cancellable("a", &log));
+            let b = spawn!(cancellable("b", &log));
             let started = common::Flag::new();
-            let parent = spawn({
+            let parent = spawn!({
                 let (a, b, started) = (a.clone(), b.clone(), started.clone());
                 async move {
                     started.set();
                     if settled {
-                        let _ = gather((a, b)).return_exceptions().await;
+                        let _ = gather!(a, b).return_exceptions().await;
                     } else {
-                        let _ = gather((a, b)).await;
+                        let _ = gather!(a, b).await;
                     }
                 }
             });
@@ -162,7 +162,7 @@ fn gat_04_and_06_cancelling_the_task_awaiting_gather_cancels_every_child_with_it
 fn gat_04_dropping_an_unawaited_gather_cancels_its_children() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let a = spawn(cancellable("a", &log));
+        let a = spawn!(cancellable("a", &log));
         let g = gather_all([a.clone()]);
         yield_now().await;
         drop(g);
@@ -175,10 +175,10 @@ fn gat_04_dropping_an_unawaited_gather_cancels_its_children() {
 fn gat_05_one_child_cancelled_directly_fails_the_gather_but_not_the_sibling() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let a = spawn(s(60, "a", log.clone()));
-        let victim = spawn(park());
-        let g = gather((a.clone(), victim.clone()));
-        let canceller = spawn({
+        let a = spawn!(s(60, "a", log.clone()));
+        let victim = spawn!(park());
+        let g = gather!(a.clone(), victim.clone());
+        let canceller = spawn!({
             let victim = victim.clone();
             async move {
                 asyncio::sleep(Duration::from_millis(10)).await;
@@ -199,8 +199,8 @@ fn gat_05_one_child_cancelled_directly_fails_the_gather_but_not_the_sibling() {
 #[test]
 fn gat_07_empty_gather_and_the_same_task_twice() {
     on_both_flavors(|| async {
-        assert_eq!(gather(()).await, Ok(()));
-        assert_eq!(gather(()).return_exceptions().await, ());
+        assert_eq!(gather!().await, Ok(()));
+        assert_eq!(gather!().return_exceptions().await, ());
         assert_eq!(
             gather_all(Vec::<asyncio::Task<u8>>::new()).await,
             Ok(vec![])
@@ -211,11 +211,11 @@ fn gat_07_empty_gather_and_the_same_task_twice() {
             yield_now().await;
             mine
         };
-        let t = spawn(c(runs.clone()));
-        assert_eq!(gather((t.clone(), t)).await, Ok((1, 1)));
+        let t = spawn!(c(runs.clone()));
+        assert_eq!(gather!(t.clone(), t).await, Ok((1, 1)));
         assert_eq!(runs.load(Ordering::SeqCst), 1, "the body ran once");
         assert_eq!(
-            gather((spawn(c(runs.clone())), spawn(c(runs.clone()))))
+            gather!(spawn!(c(runs.clone())), spawn!(c(runs.clone())))
                 .await
                 .map(|(a, b)| a + b),
             Ok(5)
@@ -226,23 +226,38 @@ fn gat_07_empty_gather_and_the_same_task_twice() {
 #[test]
 fn gat_08_gather_is_eager_children_run_without_being_awaited() {
     on_both_flavors(|| async {
-        let a = spawn(async { 1 });
-        let b = spawn(async { 2 });
-        let g = gather((a.clone(), b.clone()));
+        let release = common::Flag::new();
+        let child = |v: u8| {
+            let release = release.clone();
+            async move {
+                until(|| release.get()).await;
+                v
+            }
+        };
+        let g = gather!(child(1), child(2));
+        let children: Vec<_> = asyncio::all_tasks()
+            .into_iter()
+            .filter(|t| *t != current_task().unwrap())
+            .collect();
         assert_eq!(
-            asyncio::all_tasks().len(),
-            3,
-            "main and the two children; the gather is not a task"
+            children.len(),
+            2,
+            "two children were spawned; the gather is not a task"
         );
-        until(|| a.done() && b.done()).await;
-        assert_eq!(g.await, Ok((1, 2)));
+        release.set();
+        until(|| children.iter().all(asyncio::AnyTask::done)).await;
+        assert_eq!(
+            g.await,
+            Ok((1, 2)),
+            "done without being awaited; the results wait"
+        );
     });
 }
 
 #[test]
 fn gather_all_mixes_futures_and_existing_tasks() {
     on_both_flavors(|| async {
-        let existing = spawn(async { 10 });
+        let existing = spawn!(async { 10 });
         let r = gather_all(vec![existing.clone()]).await;
         assert_eq!(r, Ok(vec![10]));
         assert_eq!(existing.await, Ok(10));

@@ -20,7 +20,7 @@ fn rendezvous(workers: usize, n: usize) -> (usize, HashSet<String>) {
             let threads = Arc::new(Mutex::new(HashSet::new()));
             let tasks = (0..n).map(|_| {
                 let (arrived, threads) = (arrived.clone(), threads.clone());
-                spawn(async move {
+                spawn!(async move {
                     threads
                         .lock()
                         .unwrap()

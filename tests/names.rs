@@ -1,6 +1,6 @@
 //! NAME-01: task names.
 
-use asyncio::{current_task, spawn, spawn_named, RunConfig};
+use asyncio::{current_task, spawn, RunConfig};
 
 fn number(name: &str) -> u64 {
     name.strip_prefix("Task-")
@@ -12,11 +12,11 @@ fn number(name: &str) -> u64 {
 fn name_01_default_names_are_task_n_from_a_process_wide_counter() {
     let (main, a, b, d) = RunConfig::new().run(async {
         let main = current_task().unwrap().name();
-        let a = spawn(async {});
-        let b = spawn(async {});
-        let n = spawn_named(async {}, "worker");
-        let i = spawn_named(async {}, 123.to_string());
-        let d = spawn(async {});
+        let a = spawn!(async {});
+        let b = spawn!(async {});
+        let n = spawn!(async {}, name = "worker");
+        let i = spawn!(async {}, name = 123.to_string());
+        let d = spawn!(async {});
         assert_eq!(n.name(), "worker");
         assert_eq!(i.name(), "123");
         (main, a.name(), b.name(), d.name())
@@ -31,7 +31,7 @@ fn name_01_default_names_are_task_n_from_a_process_wide_counter() {
 #[test]
 fn debug_shows_name_and_state() {
     RunConfig::new().run(async {
-        let t = spawn_named(async {}, "w");
+        let t = spawn!(async {}, name = "w");
         assert!(format!("{t:?}").starts_with("<Task pending name=\"w\""));
         let _ = t.clone().await;
         assert!(format!("{t:?}").starts_with("<Task finished name=\"w\""));

@@ -16,7 +16,7 @@ fn thousands_of_tasks_cancelled_while_they_complete_each_end_exactly_one_way() {
         let tasks: Vec<_> = (0..N)
             .map(|i| {
                 let bodies_finished = bodies_finished.clone();
-                spawn(async move {
+                spawn!(async move {
                     if i % 3 == 0 {
                         yield_now().await;
                     }

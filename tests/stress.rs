@@ -57,7 +57,7 @@ async fn workload(n: usize, seed: u64) -> usize {
             _ => Plan::RacesACancel,
         };
         let tracked = Tracked(dropped.clone());
-        let task = spawn(async move {
+        let task = spawn!(async move {
             let _tracked = tracked;
             match plan {
                 Plan::Value => i,

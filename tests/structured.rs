@@ -206,7 +206,7 @@ fn tg_04_a_panic_in_the_body_cancels_the_children_and_joins_the_error_list() {
 fn tg_06_cancelling_the_owner_cancels_the_children_and_propagates_as_a_cancellation() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let parent = spawn({
+        let parent = spawn!({
             let log = log.clone();
             async move {
                 task_group(|tg| async move {
@@ -334,7 +334,7 @@ fn tmo_04_timeout_scope_expiry_is_a_cancellation_inside_and_a_timeout_error_outs
 #[test]
 fn tmo_05_an_outside_cancel_inside_a_timeout_scope_propagates_as_a_cancellation() {
     on_both_flavors(|| async {
-        let guarded = spawn(async { timeout(Duration::from_secs(5)).run(park()).await });
+        let guarded = spawn!(async { timeout(Duration::from_secs(5)).run(park()).await });
         asyncio::sleep(Duration::from_millis(10)).await;
         guarded.cancel();
         let outcome = guarded.clone().await;

@@ -11,7 +11,7 @@ use common::{on_both_flavors, park, Finally, Flag, Log};
 fn tmo_01_on_timeout_the_inner_task_is_cancelled_and_stopped_before_wait_for_returns() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let t = spawn({
+        let t = spawn!({
             let log = log.clone();
             async move {
                 let _finally = Finally::new(&log, "inner: finally (before wait_for returns)");
@@ -70,7 +70,7 @@ fn tmo_01_in_time_gives_the_value_and_a_zero_timeout_never_polls() {
 fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
     // Implementation-defined in 3.11; here the timeout wins and the task keeps its own value.
     on_both_flavors(|| async {
-        let t = spawn(async {
+        let t = spawn!(async {
             match catch_cancel(park()).await {
                 Ok(()) => "slept",
                 Err(_) => "swallowed",
@@ -87,9 +87,9 @@ fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
 #[test]
 fn tmo_03_cancelling_the_task_inside_wait_for_cancels_the_inner_task() {
     on_both_flavors(|| async {
-        let inner = spawn(park());
+        let inner = spawn!(park());
         let started = Flag::new();
-        let waiter = spawn({
+        let waiter = spawn!({
             let (inner, started) = (inner.clone(), started.clone());
             async move {
                 started.set();
@@ -113,15 +113,15 @@ async fn important(log: Log) -> &'static str {
 fn tmo_06_shield_protects_the_inner_task_from_the_callers_cancellation() {
     on_both_flavors(|| async {
         let log = Log::new();
-        let t = spawn(important(log.clone()));
-        let caller = spawn(shield(t.clone()));
+        let t = spawn!(important(log.clone()));
+        let caller = spawn!(shield(t.clone()));
         asyncio::sleep(Duration::from_millis(10)).await;
         caller.cancel();
         assert!(caller.clone().await.unwrap_err().is_cancelled());
         assert!(caller.cancelled() && !t.cancelled() && !t.done());
         assert_eq!(t.await, Ok("saved"));
 
-        let t2 = spawn(important(log.clone()));
+        let t2 = spawn!(important(log.clone()));
         assert_eq!(
             wait_for(shield(t2.clone()), Duration::from_millis(10)).await,
             Err(TimeoutError)
@@ -138,12 +138,12 @@ fn tmo_06_shield_protects_the_inner_task_from_the_callers_cancellation() {
 #[test]
 fn tmo_07_shield_of_a_task_cancelled_directly_and_of_a_finished_task() {
     on_both_flavors(|| async {
-        let t = spawn(park());
-        let sh = spawn(shield(t.clone()));
+        let t = spawn!(park());
+        let sh = spawn!(shield(t.clone()));
         yield_now().await;
         t.cancel();
         assert!(sh.await.unwrap().unwrap_err().is_cancelled());
-        let d = spawn(async { 5 });
+        let d = spawn!(async { 5 });
         let _ = d.clone().await;
         assert_eq!(shield(d).await, Ok(5));
     });

@@ -17,9 +17,9 @@ async fn work(x: u32) -> u32 {
 #[test]
 fn wait_01_await_a_task_spawn_and_await_in_one_line_and_a_plain_future() {
     on_both_flavors(|| async {
-        let task = spawn(work(21));
+        let task = spawn!(work(21));
         assert_eq!(task.await, Ok(42));
-        assert_eq!(spawn(work(5)).await, Ok(10));
+        assert_eq!(spawn!(work(5)).await, Ok(10));
         assert_eq!(work(1).await, 2);
     });
 }
@@ -28,7 +28,7 @@ fn wait_01_await_a_task_spawn_and_await_in_one_line_and_a_plain_future() {
 fn wait_02_the_same_task_awaited_many_times_runs_once_and_gives_the_same_value() {
     on_both_flavors(|| async {
         let runs = Arc::new(AtomicUsize::new(0));
-        let task = spawn({
+        let task = spawn!({
             let runs = runs.clone();
             async move {
                 runs.fetch_add(1, Ordering::SeqCst);
@@ -36,7 +36,7 @@ fn wait_02_the_same_task_awaited_many_times_runs_once_and_gives_the_same_value()
                 Arc::new("object")
             }
         });
-        let waiter = |t: asyncio::Task<Arc<&'static str>>| spawn(async move { t.await });
+        let waiter = |t: asyncio::Task<Arc<&'static str>>| spawn!(async move { t.await });
         let (a, b) = (waiter(task.clone()), waiter(task.clone()));
         let a = a.await.unwrap().unwrap();
         let b = b.await.unwrap().unwrap();
@@ -54,7 +54,7 @@ fn wait_02_the_same_task_awaited_many_times_runs_once_and_gives_the_same_value()
 fn wait_02_a_non_clone_value_is_moved_to_the_single_awaiter() {
     on_both_flavors(|| async {
         struct NotClone(u8);
-        let task = spawn(async { NotClone(9) });
+        let task = spawn!(async { NotClone(9) });
         assert_eq!(task.await.map(|v| v.0), Ok(9));
     });
 }
@@ -62,8 +62,8 @@ fn wait_02_a_non_clone_value_is_moved_to_the_single_awaiter() {
 #[test]
 fn wait_04_awaiters_see_the_message_when_the_task_is_cancelled_by_someone_else() {
     on_both_flavors(|| async {
-        let child = spawn(park());
-        let catcher = spawn({
+        let child = spawn!(park());
+        let catcher = spawn!({
             let child = child.clone();
             async move {
                 match child.await {
@@ -72,7 +72,7 @@ fn wait_04_awaiters_see_the_message_when_the_task_is_cancelled_by_someone_else()
                 }
             }
         });
-        let plain = spawn({
+        let plain = spawn!({
             let child = child.clone();
             async move { child.await }
         });
@@ -102,7 +102,7 @@ fn wait_04_awaiters_see_the_message_when_the_task_is_cancelled_by_someone_else()
 #[test]
 fn wait_05_every_await_of_a_panicked_task_gets_the_same_panic() {
     on_both_flavors(|| async {
-        let task = spawn(async {
+        let task = spawn!(async {
             yield_now().await;
             panic!("bad");
         });
@@ -121,7 +121,7 @@ fn wait_05_every_await_of_a_panicked_task_gets_the_same_panic() {
 #[test]
 fn res_01_result_on_a_pending_task_is_invalid_state() {
     on_both_flavors(|| async {
-        let task = spawn(park());
+        let task = spawn!(park());
         assert_eq!(task.result(), Err(TaskError::InvalidState));
         assert_eq!(task.error(), None);
         assert!(TaskError::InvalidState.to_string().contains("not done"));
@@ -132,7 +132,7 @@ fn res_01_result_on_a_pending_task_is_invalid_state() {
 #[test]
 fn res_02_result_on_a_cancelled_task_gives_the_message_every_time() {
     on_both_flavors(|| async {
-        let task = spawn(park());
+        let task = spawn!(park());
         yield_now().await;
         task.cancel_with("why");
         let _ = task.clone().await;
@@ -149,8 +149,8 @@ fn res_02_result_on_a_cancelled_task_gives_the_message_every_time() {
 #[test]
 fn res_03_result_and_error_of_a_failed_and_of_a_successful_task() {
     on_both_flavors(|| async {
-        let failed = spawn(async { panic!("k") });
-        let ok = spawn(async {});
+        let failed = spawn!(async { panic!("k") });
+        let ok = spawn!(async {});
         until(|| failed.done() && ok.done()).await;
         let error = failed.error().unwrap();
         assert_eq!(failed.result().unwrap_err(), error);
@@ -162,7 +162,7 @@ fn res_03_result_and_error_of_a_failed_and_of_a_successful_task() {
 #[test]
 fn err_01_a_task_awaiting_itself_gets_an_error_not_a_deadlock() {
     on_both_flavors(|| async {
-        let task = spawn(async {
+        let task = spawn!(async {
             let me = asyncio::current_task().unwrap();
             me.await
         });
@@ -177,7 +177,7 @@ fn err_01_a_task_awaiting_its_own_typed_handle_gets_an_error() {
     RunConfig::new().run(async {
         let slot: Arc<std::sync::Mutex<Option<SelfHandle>>> = Arc::default();
         let ready = Flag::new();
-        let task = spawn({
+        let task = spawn!({
             let (slot, ready) = (slot.clone(), ready.clone());
             async move {
                 until(|| ready.get()).await;
@@ -194,7 +194,7 @@ fn err_01_a_task_awaiting_its_own_typed_handle_gets_an_error() {
 #[test]
 fn any_task_awaits_like_a_task() {
     on_both_flavors(|| async {
-        let task = AnyTask::from(spawn(async { panic!("p") }));
+        let task = AnyTask::from(spawn!(async { panic!("p") }));
         assert!(task.clone().await.unwrap_err().is_panicked());
         assert!(task.done());
     });
