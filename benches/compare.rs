@@ -11,7 +11,7 @@
 //! ```text
 //! cargo bench --bench compare -- [--large] [--rounds R] [--json PATH] [--only WORK]
 //! cargo bench --bench compare -- --mem SYSTEM FLAVOR PARK N     (one memory probe; internal)
-//! cargo bench --bench compare -- --profile SYSTEM FLAVOR WORK N (one pass, for callgrind)
+//! cargo bench --bench compare -- --profile SYSTEM FLAVOR WORK N (one pass; for callgrind)
 //! ```
 //!
 //! `--large` (or `BENCH_LARGE=1`) adds N = 1,000,000 to N = 10,000. Each round runs every
@@ -599,37 +599,70 @@ fn measure_memory(n: usize, rounds: usize) -> Vec<String> {
     json
 }
 
-/// `--profile SYSTEM FLAVOR WORK N`: one pass of one workload, nothing else, for
-/// `valgrind --tool=callgrind` (see `scripts/bench_callgrind.sh`).
-fn profile_child(args: &[String]) {
+/// `--profile SYSTEM FLAVOR WORK N`: one pass of one workload and nothing else, then exit at
+/// once (no runtime teardown), for `valgrind --tool=callgrind` (`scripts/bench_callgrind.py`).
+/// Besides the workloads, `park` only spawns N tasks parked in `sleep(1h)`: `cancel` and
+/// `all_tasks` (ours only) do that too, then their own part, so subtracting `park` isolates it.
+fn profile_child(args: &[String]) -> ! {
     let [system, flavor, work, n] = args else {
         panic!("--profile SYSTEM FLAVOR WORK N")
     };
     let n: usize = n.parse().expect("N");
-    let work = WORKS
-        .into_iter()
-        .find(|w| w.name() == work)
-        .expect("unknown workload");
-    let times = match (system.as_str(), flavor.as_str()) {
-        ("ours", "current_thread") if work == Work::AllTasks => {
-            Ours::<true>::block_on(ours_extra(work, n))
-        }
-        ("ours", "multi_thread") if work == Work::AllTasks => {
-            Ours::<false>::block_on(ours_extra(work, n))
-        }
-        ("ours", "current_thread") => Ours::<true>::block_on(pass::<Ours<true>>(work, n)),
-        ("ours", "multi_thread") => Ours::<false>::block_on(pass::<Ours<false>>(work, n)),
+    match (system.as_str(), flavor.as_str()) {
+        ("ours", "current_thread") => Ours::<true>::block_on(profile_pass::<Ours<true>>(work, n)),
+        ("ours", "multi_thread") => Ours::<false>::block_on(profile_pass::<Ours<false>>(work, n)),
         ("async-std", "current_thread") => {
-            AsyncStd::<true>::block_on(pass::<AsyncStd<true>>(work, n))
+            AsyncStd::<true>::block_on(profile_pass::<AsyncStd<true>>(work, n))
         }
         ("async-std", "multi_thread") => {
-            AsyncStd::<false>::block_on(pass::<AsyncStd<false>>(work, n))
+            AsyncStd::<false>::block_on(profile_pass::<AsyncStd<false>>(work, n))
         }
-        ("tokio", "current_thread") => Tokio::<true>::block_on(pass::<Tokio<true>>(work, n)),
-        ("tokio", "multi_thread") => Tokio::<false>::block_on(pass::<Tokio<false>>(work, n)),
+        ("tokio", "current_thread") => {
+            Tokio::<true>::block_on(profile_pass::<Tokio<true>>(work, n))
+        }
+        ("tokio", "multi_thread") => {
+            Tokio::<false>::block_on(profile_pass::<Tokio<false>>(work, n))
+        }
         other => panic!("unknown system/flavor {other:?}"),
-    };
-    black_box(times);
+    }
+}
+
+async fn profile_pass<S: System>(work: &str, n: usize) -> ! {
+    match work {
+        "park" => {
+            black_box(spawn_parked::<S>(n, Park::Sleep).await);
+        }
+        "cancel" => {
+            let handles = spawn_parked::<S>(n, Park::Sleep).await;
+            assert_eq!(S::cancel_all(handles).await, n);
+        }
+        "all_tasks" => {
+            let handles = spawn_parked::<S>(n, Park::Sleep).await;
+            assert_eq!(
+                black_box(asyncio::all_tasks()).len(),
+                n + 1,
+                "all_tasks is ours only"
+            );
+            black_box(handles);
+        }
+        other => {
+            let work = WORKS
+                .into_iter()
+                .find(|w| w.name() == other)
+                .expect("unknown workload");
+            black_box(pass::<S>(work, n).await);
+        }
+    }
+    profile_end();
+    std::process::exit(0)
+}
+
+/// Where a profiled pass ends: `scripts/bench_callgrind.py` dumps the counts when this is
+/// entered (`--dump-before`), so that nothing after it (exit, thread-local destructors that drop
+/// tasks still parked) is counted.
+#[inline(never)]
+fn profile_end() {
+    black_box(());
 }
 
 fn json_list(values: &[f64]) -> String {
@@ -657,7 +690,6 @@ fn main() {
     }
     if args.first().map(String::as_str) == Some("--profile") {
         profile_child(&args[1..]);
-        return;
     }
 
     let mut large = std::env::var("BENCH_LARGE").is_ok_and(|v| v == "1");

@@ -6,7 +6,8 @@
 #
 # --large adds N = 1,000,000 (slow: several minutes, Python most of it); --rounds sets the
 # rounds at N = 10,000 (default 11; at 1M, a third of that, at most 3). The raw JSON of the run
-# is kept in $CARGO_TARGET_DIR/bench-results/ (default target/). Needs cargo and python3.
+# is kept in $CARGO_TARGET_DIR/bench-results/ (default target/). Needs cargo and python3; with
+# valgrind installed it also regenerates the instruction counts (scripts/bench_callgrind.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,4 +38,11 @@ if [ ${#large[@]} -gt 0 ]; then py_n+=(--n 1000000); fi
 python3 scripts/bench_python.py "${py_n[@]}" --rounds "$rounds" --json "$out/python.json"
 
 python3 scripts/bench_report.py --rust "$out/rust.json" --python "$out/python.json" --out docs/performance.md
+
+if command -v valgrind >/dev/null; then
+    echo "== callgrind: instructions per task" >&2
+    python3 scripts/bench_callgrind.py --update docs/performance.md
+else
+    echo "== valgrind not installed: instruction counts in docs/performance.md left as they were" >&2
+fi
 echo "== wrote docs/performance.md (raw results in $out/)" >&2

@@ -201,6 +201,9 @@ METHOD = """\
 - **Python**: `scripts/bench_python.py`, the same workloads with `create_task` + await, `gather`,
   `cancel` + `gather(return_exceptions=True)`, `wait`, `all_tasks`, timed the same way (fresh
   loop per round, warm-up, best of 3 passes). `python / ours` divides Python's median by ours.
+- **Instruction counts**: wall time on this shared machine moves by ±30% between runs, so the
+  block below the marker line also gives callgrind instruction counts per task (stable to ~1%),
+  from `scripts/bench_callgrind.py` (run by `scripts/bench.sh` when valgrind is installed).
 - **Why no criterion**: the quantity of interest is a ratio between runtimes measured seconds
   apart, with each sample being a whole runtime lifetime of N tasks; criterion times one closure
   per group and would add ~40 crates and minutes of build on a machine shared with two other
