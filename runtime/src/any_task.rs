@@ -232,9 +232,7 @@ impl Future for AnyTask {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        if this.waiter.is_none()
-            && context::with_current_task(|c| c.is_some_and(|c| c.id() == this.id()))
-        {
+        if this.waiter.is_none() && context::current_task_id() == Some(this.id()) {
             return Poll::Ready(Err(TaskError::InvalidState));
         }
         this.core.poll_done(cx, &mut this.waiter)

@@ -5,11 +5,13 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::any_task::AnyTask;
+use crate::core::ErasedCore;
+use crate::id::TaskId;
 use crate::runtime::Shared;
 
 thread_local! {
     static RUNTIME: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
-    static CURRENT_TASK: RefCell<Option<AnyTask>> = const { RefCell::new(None) };
+    static CURRENT_TASK: RefCell<Option<Arc<dyn ErasedCore>>> = const { RefCell::new(None) };
     static DROP_SCOPES: RefCell<Vec<DropScope>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -47,23 +49,23 @@ pub(crate) fn with_runtime<R>(f: impl FnOnce(&Arc<Shared>) -> R) -> Option<R> {
 
 /// The task being polled on this thread, if any.
 pub(crate) fn current_task() -> Option<AnyTask> {
-    CURRENT_TASK.with(|c| c.borrow().clone())
+    CURRENT_TASK.with(|c| c.borrow().clone().map(AnyTask::from_core))
 }
 
-/// Runs `f` with a reference to the task being polled on this thread.
-pub(crate) fn with_current_task<R>(f: impl FnOnce(Option<&AnyTask>) -> R) -> R {
-    CURRENT_TASK.with(|c| f(c.borrow().as_ref()))
+/// The id of the task being polled on this thread, if any.
+pub(crate) fn current_task_id() -> Option<TaskId> {
+    CURRENT_TASK.with(|c| c.borrow().as_ref().map(|t| t.header().id()))
 }
 
 /// While alive, `task` is this thread's current task. The handle is moved in and out rather
 /// than cloned, so entering costs no reference-count traffic.
 pub(crate) struct CurrentTaskGuard<'a> {
-    slot: &'a mut Option<AnyTask>,
-    previous: Option<AnyTask>,
+    slot: &'a mut Option<Arc<dyn ErasedCore>>,
+    previous: Option<Arc<dyn ErasedCore>>,
 }
 
 impl<'a> CurrentTaskGuard<'a> {
-    pub(crate) fn enter(slot: &'a mut Option<AnyTask>) -> Self {
+    pub(crate) fn enter(slot: &'a mut Option<Arc<dyn ErasedCore>>) -> Self {
         let task = slot.take();
         let previous = CURRENT_TASK.with(|c| c.replace(task));
         CurrentTaskGuard { slot, previous }

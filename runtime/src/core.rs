@@ -44,7 +44,7 @@ use slab::Slab;
 
 use crate::error::{Cancelled, TaskError};
 use crate::id::TaskId;
-use crate::sync::{AtomicU8, AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::sync::{AtomicU32, AtomicU8, Mutex, MutexGuard, Ordering};
 
 /// A cancel was requested and not yet delivered to the task's body.
 pub(crate) const CANCEL_PENDING: u8 = 1;
@@ -81,12 +81,13 @@ enum Waiter {
     Listen(Arc<dyn CompletionListener>, usize),
 }
 
-/// Who is waiting for the task. The first waiter is stored inline: most tasks have exactly one
-/// awaiter, and this saves an allocation per task.
+/// Who is waiting for the task. The first waiter is stored inline and the rest behind a
+/// pointer: most tasks have exactly one awaiter, and this keeps the common case to no
+/// allocation and the struct small.
 #[derive(Default)]
 struct Waiters {
     first: Option<Waiter>,
-    more: Slab<Waiter>,
+    more: Option<Box<Slab<Waiter>>>,
 }
 
 impl Waiters {
@@ -95,7 +96,7 @@ impl Waiters {
             self.first = Some(waiter);
             0
         } else {
-            self.more.insert(waiter) + 1
+            self.more.get_or_insert_with(Box::default).insert(waiter) + 1
         }
     }
 
@@ -103,35 +104,32 @@ impl Waiters {
         if key == 0 {
             self.first.as_mut()
         } else {
-            self.more.get_mut(key - 1)
+            self.more.as_mut()?.get_mut(key - 1)
         }
     }
 
     fn remove(&mut self, key: usize) {
         if key == 0 {
             self.first = None;
-        } else if self.more.contains(key - 1) {
-            drop(self.more.remove(key - 1));
+        } else if let Some(more) = self.more.as_mut() {
+            drop(more.try_remove(key - 1));
         }
     }
 
-    fn take_all(&mut self) -> Vec<Waiter> {
-        let mut all = Vec::with_capacity(self.more.len() + 1);
-        all.extend(self.first.take());
-        all.extend(self.more.drain());
-        all
+    fn take_all(&mut self) -> Waiters {
+        std::mem::take(self)
     }
 
-    fn is_empty(&self) -> bool {
-        self.first.is_none() && self.more.is_empty()
-    }
-}
-
-fn notify(waiters: Vec<Waiter>, ended: Ended) {
-    for waiter in waiters {
-        match waiter {
+    fn notify(self, ended: Ended) {
+        let notify_one = |waiter: Waiter| match waiter {
             Waiter::Wake(waker) => waker.wake(),
             Waiter::Listen(listener, index) => listener.completed(index, ended),
+        };
+        if let Some(first) = self.first {
+            notify_one(first);
+        }
+        if let Some(more) = self.more {
+            more.into_iter().for_each(|(_, waiter)| notify_one(waiter));
         }
     }
 }
@@ -140,15 +138,16 @@ fn notify(waiters: Vec<Waiter>, ended: Ended) {
 pub(crate) struct Header {
     state: AtomicU8,
     id: TaskId,
-    name: Option<Box<str>>,
+    // Boxed twice so that unnamed tasks (most of them) pay one word, not two.
+    name: Option<Box<String>>,
     /// The task's own waker, so that `cancel()` can wake a task parked in a long sleep.
     waker: AtomicWaker,
     /// Number of `catch_cancel` futures currently pending inside this task.
-    catch_depth: AtomicUsize,
+    catch_depth: AtomicU32,
     /// Number of live `Task<T>` handles (not `AnyTask`s).
-    handles: AtomicUsize,
+    handles: AtomicU32,
     /// Python's `cancelling()`: every accepted `cancel()` request, minus `uncancel()`s.
-    cancel_requests: AtomicUsize,
+    cancel_requests: AtomicU32,
 }
 
 impl Header {
@@ -183,7 +182,7 @@ impl Header {
         self.waker.register(waker);
     }
 
-    pub(crate) fn catch_depth(&self) -> usize {
+    pub(crate) fn catch_depth(&self) -> u32 {
         self.catch_depth.load(Ordering::Relaxed)
     }
 
@@ -196,7 +195,7 @@ impl Header {
     }
 
     pub(crate) fn cancelling(&self) -> usize {
-        self.cancel_requests.load(Ordering::Relaxed)
+        self.cancel_requests.load(Ordering::Relaxed) as usize
     }
 
     pub(crate) fn uncancel(&self) -> usize {
@@ -211,7 +210,7 @@ impl Header {
                 Ordering::Relaxed,
                 Ordering::Relaxed,
             ) {
-                Ok(_) => return current - 1,
+                Ok(_) => return (current - 1) as usize,
                 Err(seen) => current = seen,
             }
         }
@@ -255,16 +254,16 @@ pub(crate) struct Core<T> {
 }
 
 impl<T> Core<T> {
-    pub(crate) fn new(name: Option<Box<str>>) -> Self {
+    pub(crate) fn new(name: Option<Box<String>>) -> Self {
         Core {
             header: Header {
                 state: AtomicU8::new(0),
                 id: TaskId::next(),
                 name,
                 waker: AtomicWaker::new(),
-                catch_depth: AtomicUsize::new(0),
-                handles: AtomicUsize::new(0),
-                cancel_requests: AtomicUsize::new(0),
+                catch_depth: AtomicU32::new(0),
+                handles: AtomicU32::new(0),
+                cancel_requests: AtomicU32::new(0),
             },
             slot: Mutex::new(Slot {
                 pending_message: None,
@@ -343,14 +342,10 @@ impl<T> Core<T> {
         slot.outcome = Some(result);
         slot.pending_message = None;
         self.set_state(&slot, bits);
-        let waiters = if slot.waiters.is_empty() {
-            Vec::new()
-        } else {
-            slot.waiters.take_all()
-        };
+        let waiters = slot.waiters.take_all();
         drop(slot);
         drop(dropped_value);
-        notify(waiters, ended);
+        waiters.notify(ended);
     }
 
     fn register(slot: &mut Slot<T>, key: &mut Option<usize>, waker: &Waker) {

@@ -10,7 +10,6 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::any_task::AnyTask;
 use crate::context::{self, CurrentTaskGuard};
 use crate::core::{Core, ErasedCore};
 use crate::error::{Cancelled, Panicked, TaskError};
@@ -27,12 +26,13 @@ pin_project! {
     /// `await inner` which raises in the outer task only once the inner one is done.
     pub(crate) struct Harness<F: Future> {
         core: Arc<Core<F::Output>>,
-        // This task as `AnyTask`; lent to the thread-local "current task" during each poll.
-        this: Option<AnyTask>,
+        // This task, type-erased; lent to the thread-local "current task" during each poll.
+        this: Option<Arc<dyn ErasedCore>>,
         registration: Option<RegistryKey>,
         #[pin]
         future: Option<F>,
-        stopping: Option<(StopAll, Option<Arc<str>>)>,
+        // Boxed: rarely used, and it would otherwise make every task bigger.
+        stopping: Option<Box<(StopAll, Option<Arc<str>>)>>,
         finished: bool,
     }
 
@@ -59,7 +59,7 @@ where
         registration: Option<RegistryKey>,
         future: F,
     ) -> Self {
-        let this = AnyTask::from_core(core.clone() as Arc<dyn ErasedCore>);
+        let this: Arc<dyn ErasedCore> = core.clone();
         Harness {
             core,
             this: Some(this),
@@ -97,7 +97,8 @@ where
         let core = this.core.clone();
         let header = core.header();
 
-        if let Some((stop, message)) = this.stopping.as_mut() {
+        if let Some(stopping) = this.stopping.as_mut() {
+            let (stop, message) = &mut **stopping;
             if stop.poll_stopped(cx).is_pending() {
                 return Poll::Pending;
             }
@@ -175,7 +176,7 @@ where
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
         }
-        *this.stopping = Some((stop, message));
+        *this.stopping = Some(Box::new((stop, message)));
         Poll::Pending
     }
 }

@@ -5,11 +5,12 @@
 //! removal is O(1) and two threads rarely meet on the same lock.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use slab::Slab;
 
 use crate::any_task::AnyTask;
+use crate::core::ErasedCore;
 
 const SHARDS: usize = 16;
 
@@ -22,7 +23,7 @@ pub(crate) struct RegistryKey {
 
 /// Cache-line padding so that neighbouring shards do not share a line.
 #[repr(align(128))]
-struct Shard(Mutex<Slab<AnyTask>>);
+struct Shard(Mutex<Slab<Arc<dyn ErasedCore>>>);
 
 pub(crate) struct Registry {
     shards: Box<[Shard]>,
@@ -37,15 +38,15 @@ impl Registry {
         }
     }
 
-    fn shard(&self, index: usize) -> MutexGuard<'_, Slab<AnyTask>> {
+    fn shard(&self, index: usize) -> MutexGuard<'_, Slab<Arc<dyn ErasedCore>>> {
         self.shards[index]
             .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn insert(&self, task: AnyTask) -> RegistryKey {
-        let shard = (task.id().as_u64() as usize) % SHARDS;
+    pub(crate) fn insert(&self, task: Arc<dyn ErasedCore>) -> RegistryKey {
+        let shard = (task.header().id().as_u64() as usize) % SHARDS;
         let key = self.shard(shard).insert(task);
         RegistryKey {
             shard: shard as u32,
@@ -62,34 +63,36 @@ impl Registry {
         drop(removed);
     }
 
+    /// Runs `f` on every task that is not done.
+    fn for_each_live(&self, mut f: impl FnMut(&Arc<dyn ErasedCore>)) {
+        for index in 0..SHARDS {
+            for (_, task) in self.shard(index).iter() {
+                if !task.header().is_done() {
+                    f(task);
+                }
+            }
+        }
+    }
+
+    fn len_upper_bound(&self) -> usize {
+        (0..SHARDS).map(|index| self.shard(index).len()).sum()
+    }
+
     /// The tasks that are not done, oldest first (shutdown cancels them in creation order, so
     /// that a single-threaded run is deterministic).
     pub(crate) fn live(&self) -> Vec<AnyTask> {
-        let mut all = Vec::new();
-        for index in 0..SHARDS {
-            all.extend(
-                self.shard(index)
-                    .iter()
-                    .map(|(_, t)| t)
-                    .filter(|t| !t.done())
-                    .cloned(),
-            );
-        }
+        let mut all = Vec::with_capacity(self.len_upper_bound());
+        self.for_each_live(|task| all.push(AnyTask::from_core(task.clone())));
         all.sort_unstable_by_key(AnyTask::id);
         all
     }
 
+    /// The tasks that are not done, as `all_tasks()` returns them.
     pub(crate) fn live_set(&self) -> HashSet<AnyTask> {
-        let mut all = HashSet::new();
-        for index in 0..SHARDS {
-            all.extend(
-                self.shard(index)
-                    .iter()
-                    .map(|(_, t)| t)
-                    .filter(|t| !t.done())
-                    .cloned(),
-            );
-        }
+        let mut all = HashSet::with_capacity(self.len_upper_bound());
+        self.for_each_live(|task| {
+            all.insert(AnyTask::from_core(task.clone()));
+        });
         all
     }
 }

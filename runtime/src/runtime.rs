@@ -15,7 +15,6 @@ use crate::error::TaskError;
 use crate::harness::{CatchUnwind, Harness};
 use crate::registry::Registry;
 use crate::stop::StopAll;
-use crate::AnyTask;
 
 /// What the threads of one runtime share.
 pub(crate) struct Shared {
@@ -69,9 +68,7 @@ impl RunConfig {
         let pool = workers.map(|n| Workers::start(&shared, n));
 
         let main_core = Arc::new(Core::<()>::new(None));
-        let key = shared
-            .registry
-            .insert(AnyTask::from_core(main_core.clone()));
+        let key = shared.registry.insert(main_core.clone());
         let mut output = None;
         let main_task = Harness::new(main_core.clone(), Some(key), async {
             output = Some(CatchUnwind::new(main).await);

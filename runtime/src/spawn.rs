@@ -52,17 +52,17 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    spawn_inner(future, Some(name.into().into_boxed_str()))
+    spawn_inner(future, Some(Box::new(name.into())))
 }
 
-fn spawn_inner<F>(future: F, name: Option<Box<str>>) -> Task<F::Output>
+fn spawn_inner<F>(future: F, name: Option<Box<String>>) -> Task<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
     context::with_runtime(|rt| {
         let core = Arc::new(Core::new(name));
-        let key = rt.registry.insert(AnyTask::from_core(core.clone()));
+        let key = rt.registry.insert(core.clone());
         backend::spawn(&rt.executor, Harness::new(core.clone(), Some(key), future));
         Task::from_core(core)
     })

@@ -320,7 +320,7 @@ impl<T: Send + 'static> Future for TaskFuture<T> {
             .expect("TaskFuture polled after completion");
         if this.waiter.is_none() {
             let id = task.id();
-            if context::with_current_task(|c| c.is_some_and(|c| c.id() == id)) {
+            if context::current_task_id() == Some(id) {
                 // A task awaiting itself would wait forever (Python: RuntimeError).
                 this.task = None;
                 return Poll::Ready(Err(TaskError::InvalidState));
