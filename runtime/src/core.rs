@@ -134,12 +134,16 @@ impl Waiters {
     }
 }
 
+/// A task's explicit name. Boxed twice so that unnamed tasks (most of them) pay one word in
+/// every task, not the two of a `Box<str>`.
+#[allow(clippy::box_collection)]
+pub(crate) type TaskName = Box<String>;
+
 /// The lock-free part of a task's state, shared by every handle whatever its type.
 pub(crate) struct Header {
     state: AtomicU8,
     id: TaskId,
-    // Boxed twice so that unnamed tasks (most of them) pay one word, not two.
-    name: Option<Box<String>>,
+    name: Option<TaskName>,
     /// The task's own waker, so that `cancel()` can wake a task parked in a long sleep.
     waker: AtomicWaker,
     /// Number of `catch_cancel` futures currently pending inside this task.
@@ -254,7 +258,7 @@ pub(crate) struct Core<T> {
 }
 
 impl<T> Core<T> {
-    pub(crate) fn new(name: Option<Box<String>>) -> Self {
+    pub(crate) fn new(name: Option<TaskName>) -> Self {
         Core {
             header: Header {
                 state: AtomicU8::new(0),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::backend;
 use crate::context;
-use crate::core::Core;
+use crate::core::{Core, TaskName};
 use crate::harness::Harness;
 use crate::task::Task;
 use crate::AnyTask;
@@ -55,7 +55,7 @@ where
     spawn_inner(future, Some(Box::new(name.into())))
 }
 
-fn spawn_inner<F>(future: F, name: Option<Box<String>>) -> Task<F::Output>
+fn spawn_inner<F>(future: F, name: Option<TaskName>) -> Task<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
