@@ -1,0 +1,107 @@
+//! Seed question 3: how do I get a task's return value?
+//!
+//! The Rust twin of Python's
+//!
+//! ```python
+//! async def square(x):
+//!     print(f'computing {x} squared')
+//!     await asyncio.sleep(0.05)
+//!     return x * x
+//!
+//! async def main():
+//!     task = asyncio.create_task(square(7))
+//!     try:
+//!         task.result()                  # InvalidStateError: Result is not set.
+//!     except asyncio.InvalidStateError as e:
+//!         print(f'result() while pending: {e!r}')
+//!     value = await task                 # 49
+//!     again = await task                 # 49 again: the body does not run twice
+//!     print(task.result())               # 49
+//! ```
+//!
+//! In Rust, `task.await` gives `Result<T, TaskError>` and `task.result()` gives the same
+//! without waiting: `Err(TaskError::InvalidState)` while the task runs. Both are values, so
+//! there is nothing to `try`: match on them, or use `?`.
+//!
+//! Run it with `cargo run --example task_result`.
+
+use std::time::Duration;
+
+use asyncio::TaskError;
+
+async fn square(x: u64) -> u64 {
+    println!("computing {x} squared");
+    asyncio::sleep(Duration::from_millis(50)).await;
+    x * x
+}
+
+async fn square_root(x: i64) -> i64 {
+    asyncio::yield_now().await;
+    assert!(x >= 0, "no square root of {x}");
+    x.isqrt()
+}
+
+#[asyncio::async_main]
+async fn main() -> Result<(), TaskError> {
+    // A task's value: `.await` it.
+    let task = asyncio::spawn!(square(7));
+
+    // `result()` never blocks. While the task runs it is `Err(InvalidState)`.
+    println!("result() while pending: {:?}", task.result());
+
+    // `.await` consumes the handle it is called on; `Task<T>` is `Clone` when `T` is, and every
+    // clone refers to the same task. Await as often as you like: the body runs once, and every
+    // awaiter gets a clone of the same value.
+    let value = task.clone().await?;
+    println!("awaited: {value}");
+    let again = task.clone().await?;
+    println!("awaited again: {again} (no second \"computing\" line: the task ran once)");
+
+    // Once the task is done, `result()` is the value, as often as you ask.
+    println!("result() when finished: {:?}", task.result());
+
+    // A cancelled task has no value: awaiting it, and `result()`, give
+    // `Err(TaskError::Cancelled(..))`, with the message given to `cancel_with`.
+    let cancelled = asyncio::spawn!(square(8));
+    cancelled.cancel_with("no longer needed");
+    // The cancellation is a request: until the task has actually stopped, it is still pending.
+    println!("result() right after cancel: {:?}", cancelled.result());
+    match cancelled.clone().await {
+        Ok(value) => println!("unexpected value {value}"),
+        Err(TaskError::Cancelled(c)) => {
+            println!(
+                "awaiting the cancelled task: cancelled, message {:?}",
+                c.message()
+            );
+        }
+        Err(other) => println!("unexpected error: {other}"),
+    }
+    // (It never printed "computing 8 squared": a task cancelled before its first step never
+    // runs its body.)
+    println!("result() when cancelled: {:?}", cancelled.result());
+    // The error is also a `std::error::Error` with a readable message.
+    if let Err(error) = cancelled.result() {
+        println!("as a message: {error}");
+    }
+
+    // A task that panics has no value either. The panic is caught (the default panic hook
+    // still reports it on stderr): the task ends with `TaskError::Panicked`, and main and
+    // every other task go on.
+    let failing = asyncio::spawn!(square_root(-4));
+    match failing.clone().await {
+        Err(TaskError::Panicked(p)) => println!("the task panicked: {:?}", p.message()),
+        other => println!("unexpected: {other:?}"),
+    }
+    // Python's `task.exception()`: the error, if the task ended with one.
+    println!(
+        "error() of the panicked task: {}",
+        failing.error().is_some()
+    );
+    println!("error() of the finished task: {:?}", task.error());
+
+    // With `?`, an error ends main with that error (and a non-zero exit status): the same as
+    // an uncaught exception escaping `await task` in Python.
+    let root = asyncio::spawn!(square_root(49)).await?;
+    println!("square root of 49: {root}");
+    Ok(())
+}
