@@ -23,7 +23,11 @@
 //! depend on it alone. The macros find the runtime through this crate: the function-like
 //! macros through `$crate`, so they work under any dependency name; the attributes through
 //! `::asyncio`, or the path given with `crate = "..."`.
-
+//!
+//! The rest of this page is the guide (`docs/guide.md`): the model, and tables for readers
+//! coming from Python and from tokio.
+//!
+#![doc = include_str!("../docs/guide.md")]
 #![forbid(unsafe_code)]
 
 pub use asyncio_runtime::*;

@@ -538,3 +538,35 @@ fn futures_lite_block_on<F: std::future::Future>(future: F) -> F::Output {
         std::task::Poll::Pending => panic!("not ready"),
     }
 }
+
+#[test]
+fn a_cancellation_is_raised_at_the_await_even_if_what_it_awaits_has_completed_meanwhile() {
+    // Python raises CancelledError at the suspended `await` when the task resumes, even if the
+    // awaited thing finished in the same loop iteration. Single-threaded for a fixed order:
+    // `child` completes (waking `task`), then `canceller` cancels `task`, then `task` resumes.
+    RunConfig::new().run(async {
+        let child = spawn!(async {
+            yield_now().await;
+            1
+        });
+        let task = spawn!({
+            let child = child.clone();
+            async move {
+                match catch_cancel(child).await {
+                    Ok(_) => "ran past the await",
+                    Err(_) => "caught at the await",
+                }
+            }
+        });
+        let canceller = spawn!({
+            let task = task.clone();
+            async move {
+                yield_now().await;
+                task.cancel()
+            }
+        });
+        assert_eq!(canceller.await, Ok(true));
+        assert_eq!(task.await, Ok("caught at the await"));
+        assert_eq!(child.await, Ok(1), "the child itself completed");
+    });
+}

@@ -18,8 +18,10 @@ use crate::stop::StopAll;
 /// cancellation to any task it was awaiting, and waiting for those to stop) and `catch_cancel`
 /// returns `Err(Cancelled)`. The request is then consumed: the task goes on running, may await
 /// again (async cleanup, CAN-07), return a value (then it is not cancelled, CAN-06), or cancel
-/// itself again. If `future` completes first, its output is returned and a request that arrived
-/// meanwhile stays pending, delivered at the task's next suspension point.
+/// itself again. A request pending when the task resumes is raised at the current await, even
+/// if what `future` awaits has completed meanwhile (as in Python). If `future` completes in a
+/// poll during which a request arrives, its output is returned and the request stays pending,
+/// delivered at the task's next suspension point.
 ///
 /// Outside a task, it simply awaits `future`.
 ///
@@ -43,6 +45,7 @@ pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
     CatchCancel {
         future: Some(future.into_future()),
         task: None,
+        level: 0,
         stopping: None,
     }
 }
@@ -54,6 +57,8 @@ pin_project! {
         future: Option<F>,
         // The task this future is pending in, while it counts as a catching scope there.
         task: Option<AnyTask>,
+        // Its depth among the catching scopes of the task.
+        level: u32,
         stopping: Option<(StopAll, Cancelled)>,
     }
 
@@ -78,19 +83,27 @@ impl<F: Future> Future for CatchCancel<F> {
         }
         if this.task.is_none() && this.future.is_some() {
             if let Some(task) = context::current_task() {
-                task.core().header().enter_catch();
+                *this.level = task.core().header().enter_catch();
                 *this.task = Some(task);
             }
         }
-        let future = this
-            .future
-            .as_mut()
-            .as_pin_mut()
-            .expect("CatchCancel polled after completion");
-        if let Poll::Ready(value) = future.poll(cx) {
-            this.future.set(None);
-            leave(this.task);
-            return Poll::Ready(Ok(value));
+        // Innermost scope with a cancellation pending: it is raised at the current await, even
+        // if what the future awaits has completed meanwhile (Python raises at that await too).
+        let raise_now = this
+            .task
+            .as_ref()
+            .is_some_and(|t| t.core().header().pending_for_innermost(*this.level));
+        if !raise_now {
+            let future = this
+                .future
+                .as_mut()
+                .as_pin_mut()
+                .expect("CatchCancel polled after completion");
+            if let Poll::Ready(value) = future.poll(cx) {
+                this.future.set(None);
+                leave(this.task);
+                return Poll::Ready(Ok(value));
+            }
         }
         let Some(message) = this
             .task

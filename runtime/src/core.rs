@@ -190,8 +190,15 @@ impl Header {
         self.catch_depth.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn enter_catch(&self) {
-        self.catch_depth.fetch_add(1, Ordering::Relaxed);
+    /// Enters a catching scope; returns its level (the depth including it).
+    pub(crate) fn enter_catch(&self) -> u32 {
+        self.catch_depth.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// A cancellation is pending and the scope at `level` is the innermost catching scope, so
+    /// the cancellation belongs at the scope's current await, without polling further.
+    pub(crate) fn pending_for_innermost(&self, level: u32) -> bool {
+        self.cancel_pending() && self.catch_depth() == level
     }
 
     pub(crate) fn leave_catch(&self) {

@@ -23,6 +23,7 @@ pub(crate) enum Verdict {
 pub(crate) struct OwnCancel {
     task: Option<AnyTask>,
     entered: bool,
+    level: u32,
     /// Set once the scope has asked for its task to be cancelled (from any thread).
     requested: Arc<AtomicBool>,
 }
@@ -34,7 +35,7 @@ impl OwnCancel {
             self.entered = true;
             self.task = context::current_task();
             if let Some(task) = &self.task {
-                task.core().header().enter_catch();
+                self.level = task.core().header().enter_catch();
             }
         }
     }
@@ -58,7 +59,17 @@ impl OwnCancel {
         self.requested.load(Ordering::Acquire)
     }
 
-    /// After the inner future returned `Pending`: is a pending cancellation the scope's own?
+    /// Before polling the inner future: a cancellation is pending and no catching scope is
+    /// nested inside this one, so it belongs at the block's current await. The caller then
+    /// calls [`after_pending`](Self::after_pending) without polling the block.
+    pub(crate) fn pending_here(&self) -> bool {
+        self.task
+            .as_ref()
+            .is_some_and(|t| t.core().header().pending_for_innermost(self.level))
+    }
+
+    /// After the inner future returned `Pending` (or instead of polling it, see
+    /// [`pending_here`](Self::pending_here)): is a pending cancellation the scope's own?
     /// An outside request that arrived too is re-requested so that it propagates (Python:
     /// `uncancel()` did not go back to the count the scope started from).
     pub(crate) fn after_pending(&mut self) -> Verdict {

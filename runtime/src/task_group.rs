@@ -82,7 +82,12 @@ where
         let Some(future) = body.as_mut().as_pin_mut() else {
             return Poll::Ready(());
         };
-        match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+        let polled = if scope.pending_here() {
+            Ok(Poll::Pending) // raised at the body's current await, without polling it
+        } else {
+            catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
+        };
+        match polled {
             Ok(Poll::Ready(value)) => {
                 body.as_mut().set(None);
                 output = Some(value);

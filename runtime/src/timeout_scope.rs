@@ -177,13 +177,16 @@ impl Timeout {
             if scope.task().is_none() && scope.was_requested() {
                 return Poll::Ready(None); // outside a task: just drop the block
             }
-            let inner = block
-                .as_mut()
-                .as_pin_mut()
-                .expect("polled after completion");
-            if let Poll::Ready(value) = inner.poll(cx) {
-                scope.withdraw();
-                return Poll::Ready(Some(value));
+            // Unless a cancellation belongs at the block's current await, poll the block.
+            if !scope.pending_here() {
+                let inner = block
+                    .as_mut()
+                    .as_pin_mut()
+                    .expect("polled after completion");
+                if let Poll::Ready(value) = inner.poll(cx) {
+                    scope.withdraw();
+                    return Poll::Ready(Some(value));
+                }
             }
             match scope.after_pending() {
                 Verdict::Continue => Poll::Pending,
