@@ -52,6 +52,14 @@ pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
 
 pin_project! {
     /// The future returned by [`catch_cancel`].
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let caught: asyncio::CatchCancel<_> = asyncio::catch_cancel(async { 5 });
+    ///     assert_eq!(caught.await, Ok(5));
+    /// });
+    /// ```
     pub struct CatchCancel<F> {
         #[pin]
         future: Option<F>,

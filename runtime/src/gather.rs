@@ -177,6 +177,17 @@ impl Gathering {
 }
 
 /// A tuple of tasks that [`gather`] can wait for: `(Task<A>, Task<B>, ...)`, up to 16.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// fn both<G: asyncio::GatherTuple>(tasks: G) -> asyncio::Gather<G> {
+///     asyncio::gather(tasks)
+/// }
+/// asyncio::run(async {
+///     let pair = (asyncio::spawn(async { 1 }), asyncio::spawn(async { 'b' }));
+///     assert_eq!(both(pair).await, Ok((1, 'b')));
+/// });
+/// ```
 pub trait GatherTuple {
     /// `(A, B, ...)`.
     type Output;
@@ -257,6 +268,14 @@ pub fn gather<G: GatherTuple>(children: G) -> Gather<G> {
 }
 
 /// The future returned by [`gather`].
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let g: asyncio::Gather<(asyncio::Task<u8>,)> = asyncio::gather((asyncio::spawn(async { 1 }),));
+///     assert_eq!(g.await, Ok((1,)));
+/// });
+/// ```
 #[must_use = "gather's children run anyway; await it to get their results"]
 pub struct Gather<G: GatherTuple> {
     children: Option<G>,
@@ -314,6 +333,14 @@ impl<G: GatherTuple> Drop for Gather<G> {
 }
 
 /// The future of [`Gather::return_exceptions`].
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let settled = asyncio::gather((asyncio::spawn(async { 1 }),)).return_exceptions();
+///     assert_eq!(settled.await, (Ok(1),));
+/// });
+/// ```
 #[must_use = "gather's children run anyway; await it to get their results"]
 pub struct GatherSettled<G: GatherTuple> {
     inner: Gather<G>,
@@ -359,6 +386,14 @@ where
 }
 
 /// The future returned by [`gather_all`].
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let all: asyncio::GatherAll<u32> = asyncio::gather_all((1..=2).map(|i| async move { i }));
+///     assert_eq!(all.await, Ok(vec![1, 2]));
+/// });
+/// ```
 #[must_use = "gather's children run anyway; await it to get their results"]
 pub struct GatherAll<T: Send + 'static> {
     tasks: Vec<Task<T>>,
@@ -412,6 +447,14 @@ impl<T: Send + 'static> Drop for GatherAll<T> {
 }
 
 /// The future of [`GatherAll::return_exceptions`].
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let settled = asyncio::gather_all([async { 1 }]).return_exceptions();
+///     assert_eq!(settled.await, vec![Ok(1)]);
+/// });
+/// ```
 #[must_use = "gather's children run anyway; await it to get their results"]
 pub struct GatherAllSettled<T: Send + 'static> {
     inner: GatherAll<T>,

@@ -96,6 +96,15 @@ pub trait IntoTask {
     /// The task's output.
     type Output;
     /// Spawns the future, or returns the task itself.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use asyncio::IntoTask;
+    /// asyncio::run(async {
+    ///     let task = async { 3 }.into_task();
+    ///     assert_eq!(task.await, Ok(3));
+    /// });
+    /// ```
     fn into_task(self) -> Task<Self::Output>;
 }
 

@@ -48,6 +48,15 @@ pub enum ReturnWhen {
 /// ```
 pub trait Waitable: Eq + Hash {
     /// The task as an [`AnyTask`].
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use asyncio::Waitable;
+    /// asyncio::run(async {
+    ///     let task = asyncio::spawn(async {});
+    ///     assert_eq!(task.to_any_task().id(), task.id());
+    /// });
+    /// ```
     fn to_any_task(&self) -> AnyTask;
 }
 
@@ -111,6 +120,16 @@ where
 }
 
 /// The future returned by [`wait`]; `.await` gives `(done, pending)`.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let task = asyncio::spawn(async {});
+///     let waiting: asyncio::Wait<&asyncio::Task<()>> = asyncio::wait([&task]);
+///     let (done, pending) = waiting.await;
+///     assert!(done.contains(&&task) && pending.is_empty());
+/// });
+/// ```
 #[must_use = "wait does nothing unless awaited"]
 pub struct Wait<W> {
     items: Vec<(W, AnyTask)>,
