@@ -39,6 +39,17 @@ use crate::task::Task;
 /// - If the task running the scope is cancelled, the children are cancelled, waited for, and the
 ///   cancellation propagates (TG-06). Dropping an unfinished scope cancels its children.
 ///
+/// # Why a scope, and how it compares
+/// A closure scope rather than a handle with `spawn`/`join`: the group must be able to cancel
+/// the *body* when a child fails, and to join every child even when the body leaves early; a
+/// scope owns the body's future, so it can do both, and it cannot be forgotten. Like trio and
+/// anyio nurseries, children never outlive the scope. Compared with tokio's `JoinSet`: a
+/// `JoinSet` leaves the failure policy to the caller and, when dropped, aborts its tasks without
+/// waiting for them; `task_group` cancels siblings and body on the first failure, reports every
+/// failure together, and returns only once every child has stopped. Compared with Python's
+/// `TaskGroup`: the same rules; the `ExceptionGroup` is a [`TaskGroupError`], and a body that
+/// returns normally gives `Ok(value)`.
+///
 /// ```
 /// # use asyncio_runtime as asyncio;
 /// use std::time::Duration;
