@@ -41,6 +41,8 @@ type Times = Vec<(String, Duration)>;
 trait System {
     /// The label in the results.
     const NAME: &'static str;
+    /// Everything on the calling thread?
+    const CURRENT_THREAD: bool;
     type Handle<T: Send + 'static>;
 
     /// Runs `main` on a fresh runtime of this system and flavor.
@@ -69,6 +71,7 @@ struct Ours<const CT: bool>;
 
 impl<const CT: bool> System for Ours<CT> {
     const NAME: &'static str = "ours";
+    const CURRENT_THREAD: bool = CT;
     type Handle<T: Send + 'static> = asyncio::Task<T>;
 
     fn block_on<F: Future>(main: F) -> F::Output {
@@ -127,6 +130,7 @@ struct AsyncStd<const CT: bool>;
 
 impl<const CT: bool> System for AsyncStd<CT> {
     const NAME: &'static str = "async-std";
+    const CURRENT_THREAD: bool = CT;
     type Handle<T: Send + 'static> = async_std::task::JoinHandle<T>;
 
     fn block_on<F: Future>(main: F) -> F::Output {
@@ -174,6 +178,7 @@ struct Tokio<const CT: bool>;
 
 impl<const CT: bool> System for Tokio<CT> {
     const NAME: &'static str = "tokio";
+    const CURRENT_THREAD: bool = CT;
     type Handle<T: Send + 'static> = tokio::task::JoinHandle<T>;
 
     fn block_on<F: Future>(main: F) -> F::Output {
@@ -270,11 +275,19 @@ async fn spawn_parked<S: System>(n: usize, park: Park) -> Vec<S::Handle<()>> {
             }
         })
         .collect();
-    while parked.load(Ordering::Acquire) < n {
-        S::sleep(Duration::from_millis(1)).await;
+    if S::CURRENT_THREAD {
+        // Yield rather than sleep: no timer of our own, so that instruction counts do not
+        // depend on how long the wait took. On one thread, a counted task has already parked.
+        while parked.load(Ordering::Acquire) < n {
+            S::yield_now().await;
+        }
+    } else {
+        while parked.load(Ordering::Acquire) < n {
+            S::sleep(Duration::from_millis(1)).await;
+        }
+        // The last counted tasks may be between the count and their first suspension.
+        S::sleep(Duration::from_millis(2)).await;
     }
-    // The last counted tasks may be between the count and their first suspension.
-    S::sleep(Duration::from_millis(2)).await;
     handles
 }
 
