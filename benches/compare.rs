@@ -616,6 +616,7 @@ fn measure_memory(n: usize, rounds: usize) -> Vec<String> {
 /// once (no runtime teardown), for `valgrind --tool=callgrind` (`scripts/bench_callgrind.py`).
 /// Besides the workloads, `park` only spawns N tasks parked in `sleep(1h)`: `cancel` and
 /// `all_tasks` (ours only) do that too, then their own part, so subtracting `park` isolates it.
+/// `park_pending` / `cancel_pending` are the same with tasks parked in `pending()` (no timer).
 fn profile_child(args: &[String]) -> ! {
     let [system, flavor, work, n] = args else {
         panic!("--profile SYSTEM FLAVOR WORK N")
@@ -647,6 +648,13 @@ async fn profile_pass<S: System>(work: &str, n: usize) -> ! {
         }
         "cancel" => {
             let handles = spawn_parked::<S>(n, Park::Sleep).await;
+            assert_eq!(S::cancel_all(handles).await, n);
+        }
+        "park_pending" => {
+            black_box(spawn_parked::<S>(n, Park::Pending).await);
+        }
+        "cancel_pending" => {
+            let handles = spawn_parked::<S>(n, Park::Pending).await;
             assert_eq!(S::cancel_all(handles).await, n);
         }
         "all_tasks" => {
