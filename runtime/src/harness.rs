@@ -94,7 +94,7 @@ where
         if *this.finished {
             return Poll::Ready(());
         }
-        let core = this.core.clone();
+        let core: &Core<F::Output> = this.core;
         let header = core.header();
 
         if let Some(stopping) = this.stopping.as_mut() {
@@ -107,7 +107,7 @@ where
             return finish(
                 this.finished,
                 this.registration,
-                &core,
+                core,
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
         }
@@ -127,13 +127,13 @@ where
             match polled {
                 Ok(Poll::Ready(value)) => {
                     this.future.set(None);
-                    return finish(this.finished, this.registration, &core, Ok(value));
+                    return finish(this.finished, this.registration, core, Ok(value));
                 }
                 Err(payload) => {
                     let error = panicked(&*payload);
                     drop(payload);
                     let _ = catch_unwind(AssertUnwindSafe(|| this.future.set(None)));
-                    return finish(this.finished, this.registration, &core, Err(error));
+                    return finish(this.finished, this.registration, core, Err(error));
                 }
                 Ok(Poll::Pending) => {
                     if !header.cancel_pending() {
@@ -157,13 +157,13 @@ where
         };
         if let Some(error) = drop_panic {
             // A destructor panicked while being cancelled: that panic is the outcome (BG-05).
-            return finish(this.finished, this.registration, &core, Err(error));
+            return finish(this.finished, this.registration, core, Err(error));
         }
         if forwarded.is_empty() {
             return finish(
                 this.finished,
                 this.registration,
-                &core,
+                core,
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
         }
@@ -172,7 +172,7 @@ where
             return finish(
                 this.finished,
                 this.registration,
-                &core,
+                core,
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
         }
