@@ -5,14 +5,19 @@
 //! removal is O(1) and two threads rarely meet on the same lock.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use slab::Slab;
 
 use crate::any_task::AnyTask;
 use crate::core::ErasedCore;
+use crate::sync::{Mutex, MutexGuard};
 
+#[cfg(not(asyncio_loom))]
 const SHARDS: usize = 16;
+// Ids grow from one loom iteration to the next; one shard keeps the model deterministic.
+#[cfg(asyncio_loom)]
+const SHARDS: usize = 1;
 
 /// Where a task sits in the registry.
 #[derive(Clone, Copy, Debug)]
@@ -94,5 +99,61 @@ impl Registry {
             all.insert(AnyTask::from_core(task.clone()));
         });
         all
+    }
+}
+
+#[cfg(all(test, asyncio_loom))]
+mod loom_models {
+    use std::sync::Arc;
+
+    use loom::thread;
+
+    use super::Registry;
+    use crate::core::{Core, ErasedCore};
+
+    fn task() -> Arc<Core<()>> {
+        Arc::new(Core::new(None))
+    }
+
+    /// Two tasks start and end on two threads while the main thread registers a task and takes
+    /// an `all_tasks()` snapshot: the live task is always listed, and every entry is removed in
+    /// the end.
+    #[test]
+    fn loom_registry_entries_are_always_removed_and_snapshots_hold_only_live_tasks() {
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        loom::model(|| {
+            RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let registry = Arc::new(Registry::new());
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    let registry = registry.clone();
+                    thread::spawn(move || {
+                        let core = task();
+                        let key = registry.insert(core.clone());
+                        core.complete(Ok(()));
+                        registry.remove(key);
+                    })
+                })
+                .collect();
+            let watched = task();
+            let key = registry.insert(watched.clone());
+            let snapshot = registry.live();
+            assert!(
+                snapshot.iter().any(|t| t.id() == watched.header().id()),
+                "a live task is listed"
+            );
+            // A snapshot: a worker's task may end right after it was taken (Python's all_tasks()
+            // is a snapshot too), but it never holds more than the three tasks that exist.
+            assert!(snapshot.len() <= 3);
+            for worker in workers {
+                worker.join().unwrap();
+            }
+            watched.complete(Ok(()));
+            registry.remove(key);
+            assert!(registry.live().is_empty());
+            assert_eq!(registry.len_upper_bound(), 0, "every entry was removed");
+        });
+        let runs = RUNS.load(std::sync::atomic::Ordering::Relaxed);
+        println!("loom: registry: {runs} interleavings explored");
     }
 }
