@@ -614,9 +614,10 @@ fn measure_memory(n: usize, rounds: usize) -> Vec<String> {
 
 /// `--profile SYSTEM FLAVOR WORK N`: one pass of one workload and nothing else, then exit at
 /// once (no runtime teardown), for `valgrind --tool=callgrind` (`scripts/bench_callgrind.py`).
-/// Besides the workloads, `park` only spawns N tasks parked in `sleep(1h)`: `cancel` and
-/// `all_tasks` (ours only) do that too, then their own part, so subtracting `park` isolates it.
-/// `park_pending` / `cancel_pending` are the same with tasks parked in `pending()` (no timer).
+/// Besides the workloads, `park` only spawns N tasks parked in `sleep(1h)`; `cancel` does that
+/// too, then its own part, so subtracting `park` isolates it. `park_pending` / `cancel_pending`
+/// are the same with tasks parked in `pending()` (no timer); `all_tasks` (ours only) parks that
+/// way too, then calls `all_tasks()` once.
 fn profile_child(args: &[String]) -> ! {
     let [system, flavor, work, n] = args else {
         panic!("--profile SYSTEM FLAVOR WORK N")
@@ -658,7 +659,7 @@ async fn profile_pass<S: System>(work: &str, n: usize) -> ! {
             assert_eq!(S::cancel_all(handles).await, n);
         }
         "all_tasks" => {
-            let handles = spawn_parked::<S>(n, Park::Sleep).await;
+            let handles = spawn_parked::<S>(n, Park::Pending).await;
             assert_eq!(
                 black_box(asyncio::all_tasks()).len(),
                 n + 1,
