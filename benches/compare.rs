@@ -14,6 +14,11 @@
 //! cargo bench --bench compare -- --profile SYSTEM FLAVOR WORK N (one pass; for callgrind)
 //! ```
 //!
+//! "ours" is whichever backend the bench was built with: async-std by default, smol with
+//! `cargo bench --bench compare --no-default-features --features smol` (the baselines, raw
+//! async-std and tokio, are dev-dependencies and the same in both builds); the JSON names it
+//! (`"backend"`), and `scripts/bench.sh` runs both builds.
+//!
 //! `--large` (or `BENCH_LARGE=1`) adds N = 1,000,000 to N = 10,000. Each round runs every
 //! system once, in a rotating order, each inside a fresh runtime: one untimed warm-up pass, then
 //! the best of 5 timed passes (N ≤ 100k; a single pass at 1M). The JSON holds every round;
@@ -498,7 +503,8 @@ fn measure(work: Work, n: usize, current_thread: bool, rounds: usize) -> Vec<Rou
                 }
             }
             eprintln!(
-                "  {:>9} {:<14} {:<18} round {}: {}",
+                "  [ours on {}] {:>9} {:<14} {:<18} round {}: {}",
+                asyncio::backend_name(),
                 n,
                 flavor_name(current_thread),
                 work.name(),
@@ -780,7 +786,8 @@ fn main() {
         std::mem::size_of::<tokio::task::JoinHandle<()>>()
     );
     let json = format!(
-        "{{\"timing\": [\n{}\n], \"memory\": [\n{}\n], \"handle_bytes\": {handle_sizes}}}\n",
+        "{{\"backend\": \"{}\", \"timing\": [\n{}\n], \"memory\": [\n{}\n], \"handle_bytes\": {handle_sizes}}}\n",
+        asyncio::backend_name(),
         timing.join(",\n"),
         mem.join(",\n")
     );

@@ -4,9 +4,13 @@
 #
 #   scripts/bench.sh [--large] [--rounds R]
 #
-# --large adds N = 1,000,000 (slow: several minutes, Python most of it); --rounds sets the
-# rounds at N = 10,000 (default 11; at 1M, a third of that, at most 3). The raw JSON of the run
-# is kept in $CARGO_TARGET_DIR/bench-results/ (default target/). Needs cargo and python3; with
+# The Rust comparison runs twice: once with ours on the async-std backend (the default build),
+# once with ours on the smol backend (`--no-default-features --features smol`); the baselines
+# (raw async-std, tokio) are the same in both. Both passes use the same rounds. --large adds
+# N = 1,000,000 (slow: several minutes, Python most of it); --rounds sets the rounds at
+# N = 10,000 (default 11; at 1M, a third of that, at most 3). The raw JSON of the run is kept in
+# $CARGO_TARGET_DIR/bench-results/ (default target/): rust.json (async-std backend),
+# rust-smol.json (smol backend), python.json. Needs cargo and python3; with
 # valgrind installed it also regenerates the instruction counts (scripts/bench_callgrind.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,18 +30,25 @@ target="${CARGO_TARGET_DIR:-target}"
 out="$target/bench-results"
 mkdir -p "$out"
 
-echo "== building benches/compare.rs (release)" >&2
-cargo bench --bench compare --no-run
+smol=(--no-default-features --features smol)
 
-echo "== Rust: ours vs async-std vs tokio" >&2
+echo "== building benches/compare.rs (release; ours on async-std, then on smol)" >&2
+cargo bench --bench compare --no-run
+cargo bench --bench compare --no-run "${smol[@]}"
+
+echo "== Rust: ours (async-std backend) vs async-std vs tokio" >&2
 cargo bench --bench compare -- "${large[@]}" --rounds "$rounds" --json "$out/rust.json"
+
+echo "== Rust: ours (smol backend) vs async-std vs tokio" >&2
+cargo bench --bench compare "${smol[@]}" -- "${large[@]}" --rounds "$rounds" --json "$out/rust-smol.json"
 
 echo "== Python asyncio" >&2
 py_n=(--n 10000)
 if [ ${#large[@]} -gt 0 ]; then py_n+=(--n 1000000); fi
 python3 scripts/bench_python.py "${py_n[@]}" --rounds "$rounds" --json "$out/python.json"
 
-python3 scripts/bench_report.py --rust "$out/rust.json" --python "$out/python.json" --out docs/performance.md
+python3 scripts/bench_report.py --rust "$out/rust.json" --rust-smol "$out/rust-smol.json" \
+    --python "$out/python.json" --out docs/performance.md
 
 if command -v valgrind >/dev/null; then
     echo "== callgrind: instructions per task" >&2

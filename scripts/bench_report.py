@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Turns the JSON of benches/compare.rs and scripts/bench_python.py into docs/performance.md.
 
-    python3 scripts/bench_report.py --rust RUST.json --python PY.json --out docs/performance.md
+    python3 scripts/bench_report.py --rust RUST.json [--rust-smol RUST-SMOL.json] --python PY.json \
+        --out docs/performance.md
+
+RUST.json comes from the default build (ours on the async-std backend), RUST-SMOL.json from the
+build with `--no-default-features --features smol` (ours on the smol backend); each gets its own
+tables, labelled with the backend.
 
 Everything above the line `<!-- end of generated results -->` is regenerated; whatever follows
 it in the existing file (the profile notes) is kept.
@@ -14,6 +19,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 
 MARKER = "<!-- end of generated results -->"
 
@@ -94,16 +100,27 @@ def machine():
     }
 
 
+BACKEND_NOTES = {
+    "async-std": "the default build",
+    "smol": "built with `--no-default-features --features smol`",
+}
+
+
+def ours_label(rust):
+    return f"ours ({rust.get('backend', 'async-std')} backend)"
+
+
 def timing_section(rust, python, n):
     py = {t["work"]: median(t["rounds"]) for t in python.get("timing", []) if t["n"] == n}
     rows = [t for t in rust["timing"] if t["n"] == n]
     if not rows:
         return []
     rounds_count = max(len(t["rounds"]) for t in rows)
+    ours_name = ours_label(rust)
     out = [
-        f"### N = {n:,} trivial tasks ({rounds_count} rounds; ns per task are medians, ratios are medians of per-round ratios)",
+        f"#### {ours_name}: N = {n:,} trivial tasks ({rounds_count} rounds; ns per task are medians, ratios are medians of per-round ratios)",
         "",
-        "| workload | flavor | ours ns/task | async-std ns/task | tokio ns/task | ours / async-std | target | met? | ours / tokio | python / ours | ≥ 30x? |",
+        f"| workload | flavor | {ours_name} ns/task | async-std ns/task | tokio ns/task | ours / async-std | target | met? | ours / tokio | python / ours | ≥ 30x? |",
         "|---|---|---:|---:|---:|---:|---|---|---:|---:|---|",
     ]
     notes = []
@@ -156,8 +173,9 @@ def memory_section(rust):
     rows = rust.get("memory", [])
     if not rows:
         return []
+    ours_name = ours_label(rust)
     out = [
-        "### Memory per parked task",
+        f"#### {ours_name}: memory per parked task",
         "",
         "Peak RSS growth (`VmHWM` after − `VmRSS` before) / N, each measurement in its own process "
         "(the bench binary re-executes itself with `--mem`), median of the probes. A task parked in "
@@ -166,7 +184,7 @@ def memory_section(rust):
         + ", ".join(f"({k}: {v} B)" for k, v in rust.get("handle_bytes", {}).items())
         + ".",
         "",
-        "| N | flavor | parked in | ours B/task | async-std B/task | tokio B/task | ours / async-std | ours / tokio | ≤ 250 B? |",
+        f"| N | flavor | parked in | {ours_name} B/task | async-std B/task | tokio B/task | ours / async-std | ours / tokio | ≤ 250 B? |",
         "|---:|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for m in rows:
@@ -182,8 +200,13 @@ METHOD = """\
 ## Method
 
 - **One command**: `scripts/bench.sh` (add `--large` for N = 1,000,000 as well, `--rounds R` to
-  change the number of rounds, default 11). It builds `benches/compare.rs` in release, runs it,
+  change the number of rounds, default 11). It builds `benches/compare.rs` in release twice, ours
+  on the async-std backend (default build) and ours on the smol backend (`--no-default-features
+  --features smol`), runs each (same rounds; raw async-std and tokio are the baselines in both),
   runs `scripts/bench_python.py` with the same N, and rewrites this file above the marker line.
+- **Two backends**: each table says which backend "ours" runs on. Ratios are only within one
+  table (one process, one run); to compare the two backends with each other, compare their
+  ratios to the same baseline (e.g. ours / async-std), not their absolute times.
 - **Same process, same run**: ours, raw async-std and tokio run back to back in every round, in a
   rotating order; each sample starts a fresh runtime, does one untimed warm-up pass and keeps the
   best of 5 timed passes (N ≤ 100k; one pass at 1M). Ratios are computed per round, then the
@@ -214,12 +237,20 @@ METHOD = """\
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rust", required=True)
+    parser.add_argument("--rust", required=True, help="ours on the async-std backend")
+    parser.add_argument("--rust-smol", help="ours on the smol backend (optional)")
     parser.add_argument("--python", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     with open(args.rust) as f:
         rust = json.load(f)
+    runs = [rust]
+    if args.rust_smol:
+        try:
+            with open(args.rust_smol) as f:
+                runs.append(json.load(f))
+        except (OSError, ValueError) as e:
+            print(f"bench_report: no smol results ({e}); smol tables left out", file=sys.stderr)
     try:
         with open(args.python) as f:
             python = json.load(f)
@@ -232,7 +263,7 @@ def main():
         if MARKER in existing:
             keep = existing.split(MARKER, 1)[1]
     m = machine()
-    sizes = sorted({t["n"] for t in rust["timing"]})
+
     lines = [
         "# Performance",
         "",
@@ -253,9 +284,12 @@ def main():
         "## Results",
         "",
     ]
-    for n in sizes:
-        lines += timing_section(rust, python, n)
-    lines += memory_section(rust)
+    for run in runs:
+        backend = run.get("backend", "async-std")
+        lines += [f"### {ours_label(run)} vs raw async-std vs tokio ({BACKEND_NOTES.get(backend, backend)})", ""]
+        for n in sorted({t["n"] for t in run["timing"]}):
+            lines += timing_section(run, python, n)
+        lines += memory_section(run)
     lines += [METHOD, MARKER]
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:
