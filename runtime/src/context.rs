@@ -1,7 +1,7 @@
 //! Thread-local context: which runtime this thread serves, which task is being polled, and the
 //! cancellation that is dropping futures right now.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use crate::any_task::AnyTask;
@@ -11,7 +11,9 @@ use crate::runtime::Shared;
 
 thread_local! {
     static RUNTIME: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
-    static CURRENT_TASK: RefCell<Option<Arc<dyn ErasedCore>>> = const { RefCell::new(None) };
+    // A `Cell`, not a `RefCell`: it is swapped twice per poll, and a `Cell` swap has no borrow
+    // flag to check.
+    static CURRENT_TASK: Cell<Option<Arc<dyn ErasedCore>>> = const { Cell::new(None) };
     static DROP_SCOPES: RefCell<Vec<DropScope>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -49,12 +51,22 @@ pub(crate) fn with_runtime<R>(f: impl FnOnce(&Arc<Shared>) -> R) -> Option<R> {
 
 /// The task being polled on this thread, if any.
 pub(crate) fn current_task() -> Option<AnyTask> {
-    CURRENT_TASK.with(|c| c.borrow().clone().map(AnyTask::from_core))
+    with_current(|task| task.cloned().map(AnyTask::from_core))
 }
 
 /// The id of the task being polled on this thread, if any.
 pub(crate) fn current_task_id() -> Option<TaskId> {
-    CURRENT_TASK.with(|c| c.borrow().as_ref().map(|t| t.header().id()))
+    with_current(|task| task.map(|t| t.header().id()))
+}
+
+/// Runs `f` with the task being polled on this thread, putting it back afterwards.
+fn with_current<R>(f: impl FnOnce(Option<&Arc<dyn ErasedCore>>) -> R) -> R {
+    CURRENT_TASK.with(|c| {
+        let task = c.take();
+        let result = f(task.as_ref());
+        c.set(task);
+        result
+    })
 }
 
 /// While alive, `task` is this thread's current task. The handle is moved in and out rather

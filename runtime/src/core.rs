@@ -81,30 +81,33 @@ enum Waiter {
     Listen(Arc<dyn CompletionListener>, usize),
 }
 
-/// Who is waiting for the task. The first waiter is stored inline and the rest behind a
-/// pointer: most tasks have exactly one awaiter, and this keeps the common case to no
-/// allocation and the struct small.
+/// Who is waiting for the task. The first awaiter's waker is stored inline and everything else
+/// (more awaiters, gather/wait listeners) behind a pointer: most tasks have exactly one awaiter,
+/// and this keeps the common case to no allocation and the task small.
 #[derive(Default)]
 struct Waiters {
-    first: Option<Waiter>,
+    first: Option<Waker>,
     more: Option<Box<Slab<Waiter>>>,
 }
 
 impl Waiters {
     fn insert(&mut self, waiter: Waiter) -> usize {
-        if self.first.is_none() {
-            self.first = Some(waiter);
-            0
-        } else {
-            self.more.get_or_insert_with(Box::default).insert(waiter) + 1
+        match waiter {
+            Waiter::Wake(waker) if self.first.is_none() => {
+                self.first = Some(waker);
+                0
+            }
+            other => self.more.get_or_insert_with(Box::default).insert(other) + 1,
         }
     }
 
-    fn get_mut(&mut self, key: usize) -> Option<&mut Waiter> {
+    fn waker_mut(&mut self, key: usize) -> Option<&mut Waker> {
         if key == 0 {
-            self.first.as_mut()
-        } else {
-            self.more.as_mut()?.get_mut(key - 1)
+            return self.first.as_mut();
+        }
+        match self.more.as_mut()?.get_mut(key - 1)? {
+            Waiter::Wake(waker) => Some(waker),
+            Waiter::Listen(..) => None,
         }
     }
 
@@ -121,15 +124,14 @@ impl Waiters {
     }
 
     fn notify(self, ended: Ended) {
-        let notify_one = |waiter: Waiter| match waiter {
-            Waiter::Wake(waker) => waker.wake(),
-            Waiter::Listen(listener, index) => listener.completed(index, ended),
-        };
         if let Some(first) = self.first {
-            notify_one(first);
+            first.wake();
         }
-        if let Some(more) = self.more {
-            more.into_iter().for_each(|(_, waiter)| notify_one(waiter));
+        for (_, waiter) in self.more.into_iter().flat_map(|more| *more) {
+            match waiter {
+                Waiter::Wake(waker) => waker.wake(),
+                Waiter::Listen(listener, index) => listener.completed(index, ended),
+            }
         }
     }
 }
@@ -251,11 +253,30 @@ impl Header {
     }
 }
 
+/// What the task has produced so far. The pending cancellation's message shares the space of
+/// the outcome: it only exists while the task runs.
+enum Outcome<T> {
+    Running {
+        pending_message: Option<Arc<str>>,
+    },
+    Done(Result<T, TaskError>),
+    /// The value was moved out by the last handle.
+    Taken,
+}
+
 struct Slot<T> {
-    pending_message: Option<Arc<str>>,
-    outcome: Option<Result<T, TaskError>>,
+    outcome: Outcome<T>,
     waiters: Waiters,
     cloner: Option<fn(&T) -> T>,
+}
+
+impl<T> Slot<T> {
+    fn pending_message(&mut self) -> Option<Arc<str>> {
+        match &mut self.outcome {
+            Outcome::Running { pending_message } => pending_message.take(),
+            _ => None,
+        }
+    }
 }
 
 /// One task's state: the [`Header`] plus the typed outcome.
@@ -277,8 +298,9 @@ impl<T> Core<T> {
                 cancel_requests: AtomicU32::new(0),
             },
             slot: Mutex::new(Slot {
-                pending_message: None,
-                outcome: None,
+                outcome: Outcome::Running {
+                    pending_message: None,
+                },
                 waiters: Waiters::default(),
                 cloner: None,
             }),
@@ -308,7 +330,9 @@ impl<T> Core<T> {
         }
         self.header.cancel_requests.fetch_add(1, Ordering::Relaxed);
         if state & CANCEL_PENDING == 0 {
-            slot.pending_message = message;
+            slot.outcome = Outcome::Running {
+                pending_message: message,
+            };
             self.header
                 .state
                 .store(state | CANCEL_PENDING, Ordering::Release);
@@ -326,7 +350,7 @@ impl<T> Core<T> {
             return None;
         }
         self.set_state(&slot, state & !CANCEL_PENDING);
-        Some(slot.pending_message.take())
+        Some(slot.pending_message())
     }
 
     /// Ends the task with `result` and wakes every waiter. A value that arrives while a cancel is
@@ -339,9 +363,7 @@ impl<T> Core<T> {
         let result = match result {
             Ok(value) if state & CANCEL_PENDING != 0 => {
                 dropped_value = Some(value);
-                Err(TaskError::Cancelled(Cancelled::new(
-                    slot.pending_message.take(),
-                )))
+                Err(TaskError::Cancelled(Cancelled::new(slot.pending_message())))
             }
             other => other,
         };
@@ -350,8 +372,7 @@ impl<T> Core<T> {
             Err(TaskError::Cancelled(_)) => (COMPLETE | CANCELLED, Ended::Cancelled),
             Err(_) => (COMPLETE | PANICKED, Ended::Panicked),
         };
-        slot.outcome = Some(result);
-        slot.pending_message = None;
+        slot.outcome = Outcome::Done(result);
         self.set_state(&slot, bits);
         let waiters = slot.waiters.take_all();
         drop(slot);
@@ -360,13 +381,13 @@ impl<T> Core<T> {
     }
 
     fn register(slot: &mut Slot<T>, key: &mut Option<usize>, waker: &Waker) {
-        match key.and_then(|k| slot.waiters.get_mut(k)) {
-            Some(Waiter::Wake(old)) => {
+        match key.and_then(|k| slot.waiters.waker_mut(k)) {
+            Some(old) => {
                 if !old.will_wake(waker) {
                     old.clone_from(waker);
                 }
             }
-            _ => *key = Some(slot.waiters.insert(Waiter::Wake(waker.clone()))),
+            None => *key = Some(slot.waiters.insert(Waiter::Wake(waker.clone()))),
         }
     }
 
@@ -390,10 +411,10 @@ impl<T> Core<T> {
 
     fn read_outcome(&self, slot: &mut Slot<T>) -> Result<T, TaskError> {
         match &slot.outcome {
-            Some(Ok(value)) => {
+            Outcome::Done(Ok(value)) => {
                 if self.header.sole_handle() {
-                    match slot.outcome.take() {
-                        Some(Ok(value)) => Ok(value),
+                    match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
+                        Outcome::Done(Ok(value)) => Ok(value),
                         _ => unreachable!(),
                     }
                 } else {
@@ -401,8 +422,11 @@ impl<T> Core<T> {
                     Ok(clone(value))
                 }
             }
-            Some(Err(e)) => Err(e.clone()),
-            None => unreachable!("the value of a task is moved out only by its last handle"),
+            Outcome::Done(Err(e)) => Err(e.clone()),
+            Outcome::Running { .. } => Err(TaskError::InvalidState),
+            Outcome::Taken => {
+                unreachable!("the value of a task is moved out only by its last handle")
+            }
         }
     }
 
@@ -422,9 +446,9 @@ impl<T> Core<T> {
     {
         let slot = self.lock();
         match &slot.outcome {
-            Some(Ok(value)) => Ok(value.clone()),
-            Some(Err(e)) => Err(e.clone()),
-            None => Err(TaskError::InvalidState),
+            Outcome::Done(Ok(value)) => Ok(value.clone()),
+            Outcome::Done(Err(e)) => Err(e.clone()),
+            Outcome::Running { .. } | Outcome::Taken => Err(TaskError::InvalidState),
         }
     }
 
@@ -484,7 +508,7 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
             slot.waiters.remove(k);
         }
         Poll::Ready(match &slot.outcome {
-            Some(Err(e)) => Err(e.clone()),
+            Outcome::Done(Err(e)) => Err(e.clone()),
             _ => Ok(()),
         })
     }
@@ -503,7 +527,7 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
 
     fn error(&self) -> Option<TaskError> {
         match &self.lock().outcome {
-            Some(Err(e)) => Some(e.clone()),
+            Outcome::Done(Err(e)) => Some(e.clone()),
             _ => None,
         }
     }

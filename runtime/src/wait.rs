@@ -103,9 +103,9 @@ where
     I: IntoIterator,
     I::Item: Waitable,
 {
-    let mut seen = HashSet::new();
+    let tasks = tasks.into_iter();
+    let mut seen = HashSet::with_capacity(tasks.size_hint().0);
     let items = tasks
-        .into_iter()
         .filter_map(|item| {
             let any = item.to_any_task();
             seen.insert(any.id()).then_some((item, any))
@@ -275,9 +275,11 @@ impl<W: Waitable + Unpin> Future for Wait<W> {
         if !(state.shared.total == 0 || state.shared.satisfied() || timed_out) {
             return Poll::Pending;
         }
+        let ended = state.shared.ended.load(Ordering::Acquire);
         this.deregister();
-        let mut done = HashSet::new();
-        let mut pending = HashSet::new();
+        let total = this.items.len();
+        let mut done = HashSet::with_capacity(ended.min(total));
+        let mut pending = HashSet::with_capacity(total.saturating_sub(ended));
         for (item, task) in std::mem::take(&mut this.items) {
             if task.done() {
                 done.insert(item);
