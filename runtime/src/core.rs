@@ -81,31 +81,32 @@ enum Waiter {
     Listen(Arc<dyn CompletionListener>, usize),
 }
 
-/// Who is waiting for the task. The first awaiter's waker is stored inline and everything else
-/// (more awaiters, gather/wait listeners) behind a pointer: most tasks have exactly one awaiter,
-/// and this keeps the common case to no allocation and the task small.
+/// Who is waiting for the task. The first waiter (an awaiter's waker, or the listener of the
+/// gather or wait that watches the task) is stored inline and the rest behind a pointer: most
+/// tasks have exactly one, and this keeps the common case to no allocation.
 #[derive(Default)]
 struct Waiters {
-    first: Option<Waker>,
+    first: Option<Waiter>,
     more: Option<Box<Slab<Waiter>>>,
 }
 
 impl Waiters {
     fn insert(&mut self, waiter: Waiter) -> usize {
-        match waiter {
-            Waiter::Wake(waker) if self.first.is_none() => {
-                self.first = Some(waker);
-                0
-            }
-            other => self.more.get_or_insert_with(Box::default).insert(other) + 1,
+        if self.first.is_none() {
+            self.first = Some(waiter);
+            0
+        } else {
+            self.more.get_or_insert_with(Box::default).insert(waiter) + 1
         }
     }
 
     fn waker_mut(&mut self, key: usize) -> Option<&mut Waker> {
-        if key == 0 {
-            return self.first.as_mut();
-        }
-        match self.more.as_mut()?.get_mut(key - 1)? {
+        let waiter = if key == 0 {
+            self.first.as_mut()?
+        } else {
+            self.more.as_mut()?.get_mut(key - 1)?
+        };
+        match waiter {
             Waiter::Wake(waker) => Some(waker),
             Waiter::Listen(..) => None,
         }
@@ -124,10 +125,12 @@ impl Waiters {
     }
 
     fn notify(self, ended: Ended) {
-        if let Some(first) = self.first {
-            first.wake();
-        }
-        for (_, waiter) in self.more.into_iter().flat_map(|more| *more) {
+        let more = self
+            .more
+            .into_iter()
+            .flat_map(|more| *more)
+            .map(|(_, waiter)| waiter);
+        for waiter in self.first.into_iter().chain(more) {
             match waiter {
                 Waiter::Wake(waker) => waker.wake(),
                 Waiter::Listen(listener, index) => listener.completed(index, ended),
@@ -398,6 +401,17 @@ impl<T> Core<T> {
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
     ) -> Poll<Result<T, TaskError>> {
+        let mut slot = std::task::ready!(self.poll_ended(cx, key));
+        Poll::Ready(self.read_outcome(&mut slot))
+    }
+
+    /// The locked slot once the task has ended (the caller's waiter removed); otherwise
+    /// registers the caller's waker under `key` and returns `Pending`.
+    fn poll_ended(
+        &self,
+        cx: &mut Context<'_>,
+        key: &mut Option<usize>,
+    ) -> Poll<MutexGuard<'_, Slot<T>>> {
         let mut slot = self.lock();
         if self.header.state() & COMPLETE == 0 {
             Self::register(&mut slot, key, cx.waker());
@@ -406,7 +420,7 @@ impl<T> Core<T> {
         if let Some(k) = key.take() {
             slot.waiters.remove(k);
         }
-        Poll::Ready(self.read_outcome(&mut slot))
+        Poll::Ready(slot)
     }
 
     fn read_outcome(&self, slot: &mut Slot<T>) -> Result<T, TaskError> {
@@ -499,14 +513,7 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
     ) -> Poll<Result<(), TaskError>> {
-        let mut slot = self.lock();
-        if self.header.state() & COMPLETE == 0 {
-            Self::register(&mut slot, key, cx.waker());
-            return Poll::Pending;
-        }
-        if let Some(k) = key.take() {
-            slot.waiters.remove(k);
-        }
+        let slot = std::task::ready!(self.poll_ended(cx, key));
         Poll::Ready(match &slot.outcome {
             Outcome::Done(Err(e)) => Err(e.clone()),
             _ => Ok(()),
