@@ -32,7 +32,10 @@ impl Drop for PartialFile {
 }
 
 async fn download(name: &'static str, millis: u64) -> u64 {
-    let mut file = PartialFile { name, complete: false };
+    let mut file = PartialFile {
+        name,
+        complete: false,
+    };
     asyncio::sleep(Duration::from_millis(millis)).await;
     file.complete = true;
     println!("  {name}: downloaded");
@@ -52,7 +55,12 @@ async fn main() {
         .await;
     // The scope returned, so both children are done: `result()` does not wait.
     if let Ok(Ok((a, b))) = outcome {
-        println!("sizes: {:?} {:?}; expired: {}", a.result(), b.result(), deadline.expired());
+        println!(
+            "sizes: {:?} {:?}; expired: {}",
+            a.result(),
+            b.result(),
+            deadline.expired()
+        );
     }
 
     println!("round 2: one download is too slow");
