@@ -208,3 +208,8 @@ macro_rules! gather {
         $crate::__private::gather_impl!([$crate] $($args)*)
     };
 }
+
+/// The README's examples, compiled and run as doctests so that it stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
