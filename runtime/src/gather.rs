@@ -2,18 +2,16 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::{Context, Poll};
-
-use atomic_waker::AtomicWaker;
 
 use crate::any_task::AnyTask;
 use crate::context;
-use crate::core::{CompletionListener, Ended, ErasedCore, Listen};
+use crate::core::ErasedCore;
 use crate::error::TaskError;
 use crate::spawn::IntoTask;
 use crate::task::Task;
+use crate::watch::{stop_watching, Until, Watch};
 
 /// The children of a gather, seen without their types.
 trait Children {
@@ -46,38 +44,9 @@ impl<T: Send + 'static> Children for [Task<T>] {
     }
 }
 
-/// Counts child completions and remembers the first failure, in completion order.
-struct Progress {
-    remaining: AtomicUsize,
-    first_failure: Mutex<Option<usize>>,
-    waker: AtomicWaker,
-}
-
-impl CompletionListener for Progress {
-    fn completed(&self, index: usize, ended: Ended) {
-        let mut wake = false;
-        if ended != Ended::Value {
-            let mut first = self
-                .first_failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if first.is_none() {
-                *first = Some(index);
-                wake = true;
-            }
-        }
-        if self.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
-            wake = true;
-        }
-        if wake {
-            self.waker.wake();
-        }
-    }
-}
-
 /// The waiting machinery shared by the tuple and the dynamic forms.
 struct Gathering {
-    progress: Option<Arc<Progress>>,
+    watch: Option<Arc<Watch>>,
     keys: Vec<Option<usize>>,
     return_exceptions: bool,
     finished: bool,
@@ -86,7 +55,7 @@ struct Gathering {
 impl Gathering {
     fn new() -> Self {
         Gathering {
-            progress: None,
+            watch: None,
             keys: Vec::new(),
             return_exceptions: false,
             finished: false,
@@ -100,43 +69,29 @@ impl Gathering {
         cx: &mut Context<'_>,
         children: &(impl Children + ?Sized),
     ) -> Poll<Result<(), usize>> {
-        let progress = match &self.progress {
-            Some(progress) => progress.clone(),
+        let watch = match &self.watch {
+            Some(watch) => watch.clone(),
             None => {
-                let progress = Arc::new(Progress {
-                    remaining: AtomicUsize::new(children.count()),
-                    first_failure: Mutex::new(None),
-                    waker: AtomicWaker::new(),
-                });
-                progress.waker.register(cx.waker());
-                let listener: Arc<dyn CompletionListener> = progress.clone();
-                self.keys = (0..children.count())
-                    .map(
-                        |index| match children.core(index).listen(listener.clone(), index) {
-                            Listen::Registered(key) => Some(key),
-                            Listen::AlreadyEnded(ended) => {
-                                progress.completed(index, ended);
-                                None
-                            }
-                        },
-                    )
-                    .collect();
-                self.progress = Some(progress.clone());
-                progress
+                let until = if self.return_exceptions {
+                    Until::AllEnded
+                } else {
+                    Until::FirstFailure
+                };
+                let tasks = (0..children.count()).map(|index| children.core(index));
+                let (watch, keys) = Watch::start(tasks, until, cx.waker());
+                self.keys = keys;
+                self.watch = Some(watch.clone());
+                watch
             }
         };
-        progress.waker.register(cx.waker());
+        watch.register(cx.waker());
         if !self.return_exceptions {
-            let failure = *progress
-                .first_failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some(index) = failure {
+            if let Some(index) = watch.first_failure() {
                 self.finish(children);
                 return Poll::Ready(Err(index));
             }
         }
-        if progress.remaining.load(Ordering::Acquire) == 0 {
+        if watch.ended() == children.count() {
             self.finish(children);
             return Poll::Ready(Ok(()));
         }
@@ -150,14 +105,10 @@ impl Gathering {
     }
 
     fn deregister(&mut self, children: &(impl Children + ?Sized)) {
-        for (index, key) in self.keys.iter_mut().enumerate() {
-            if let Some(key) = key.take() {
-                let core = children.core(index);
-                if !core.header().is_done() {
-                    core.remove_waiter(key);
-                }
-            }
-        }
+        stop_watching(
+            &mut self.keys,
+            (0..children.count()).map(|index| children.core(index)),
+        );
     }
 
     /// Dropped before the end: cancel every child that is still running, with the message of

@@ -44,6 +44,7 @@ mod task_group;
 mod time;
 mod timeout_scope;
 mod wait;
+mod watch;
 
 /// The name of the backend this build runs on: `"async-std"` (the default) or `"smol"` (with
 /// the `smol` cargo feature).

@@ -4,17 +4,14 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::hash::Hash;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use atomic_waker::AtomicWaker;
-
 use crate::any_task::AnyTask;
 use crate::backend::{self, Sleep};
-use crate::core::{CompletionListener, Ended, Listen};
 use crate::task::Task;
+use crate::watch::{stop_watching, Until, Watch};
 
 /// When [`wait`] returns (Python's `return_when`).
 ///
@@ -139,43 +136,9 @@ pub struct Wait<W> {
 }
 
 struct Watching {
-    shared: Arc<Watch>,
+    watch: Arc<Watch>,
     keys: Vec<Option<usize>>,
     timer: Option<Sleep>,
-}
-
-/// Counts completions; wakes the waiter only when its condition may hold.
-struct Watch {
-    total: usize,
-    return_when: ReturnWhen,
-    ended: AtomicUsize,
-    panicked: AtomicBool,
-    waker: AtomicWaker,
-}
-
-impl Watch {
-    fn satisfied(&self) -> bool {
-        let ended = self.ended.load(Ordering::Acquire);
-        match self.return_when {
-            ReturnWhen::AllCompleted => ended == self.total,
-            ReturnWhen::FirstCompleted => ended > 0,
-            ReturnWhen::FirstException => {
-                ended == self.total || self.panicked.load(Ordering::Acquire)
-            }
-        }
-    }
-}
-
-impl CompletionListener for Watch {
-    fn completed(&self, _index: usize, ended: Ended) {
-        if ended == Ended::Panicked {
-            self.panicked.store(true, Ordering::Release);
-        }
-        self.ended.fetch_add(1, Ordering::AcqRel);
-        if self.satisfied() {
-            self.waker.wake();
-        }
-    }
 }
 
 impl<W> Wait<W> {
@@ -219,13 +182,10 @@ impl<W> Wait<W> {
 
     fn deregister(&mut self) {
         if let Some(state) = self.state.as_mut() {
-            for ((_, task), key) in self.items.iter().zip(state.keys.iter_mut()) {
-                if let Some(key) = key.take() {
-                    if !task.done() {
-                        task.core().remove_waiter(key);
-                    }
-                }
-            }
+            stop_watching(
+                &mut state.keys,
+                self.items.iter().map(|(_, task)| task.core()),
+            );
         }
     }
 }
@@ -236,46 +196,26 @@ impl<W: Waitable + Unpin> Future for Wait<W> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if this.state.is_none() {
-            let shared = Arc::new(Watch {
-                total: this.items.len(),
-                return_when: this.return_when,
-                ended: AtomicUsize::new(0),
-                panicked: AtomicBool::new(false),
-                waker: AtomicWaker::new(),
-            });
-            shared.waker.register(cx.waker());
-            let listener: Arc<dyn CompletionListener> = shared.clone();
-            let keys = this
-                .items
-                .iter()
-                .enumerate()
-                .map(
-                    |(index, (_, task))| match task.core().listen(listener.clone(), index) {
-                        Listen::Registered(key) => Some(key),
-                        Listen::AlreadyEnded(ended) => {
-                            shared.completed(index, ended);
-                            None
-                        }
-                    },
-                )
-                .collect();
+            let until = match this.return_when {
+                ReturnWhen::AllCompleted => Until::AllEnded,
+                ReturnWhen::FirstCompleted => Until::FirstEnded,
+                ReturnWhen::FirstException => Until::FirstPanic,
+            };
+            let tasks = this.items.iter().map(|(_, task)| task.core());
+            let (watch, keys) = Watch::start(tasks, until, cx.waker());
             let timer = this.timeout.map(backend::sleep_boxed);
-            this.state = Some(Watching {
-                shared,
-                keys,
-                timer,
-            });
+            this.state = Some(Watching { watch, keys, timer });
         }
         let state = this.state.as_mut().expect("set above");
-        state.shared.waker.register(cx.waker());
+        state.watch.register(cx.waker());
         let timed_out = state
             .timer
             .as_mut()
             .is_some_and(|t| t.as_mut().poll(cx).is_ready());
-        if !(state.shared.total == 0 || state.shared.satisfied() || timed_out) {
+        if !(state.watch.satisfied() || timed_out) {
             return Poll::Pending;
         }
-        let ended = state.shared.ended.load(Ordering::Acquire);
+        let ended = state.watch.ended();
         this.deregister();
         let total = this.items.len();
         let mut done = HashSet::with_capacity(ended.min(total));
