@@ -326,12 +326,20 @@ impl<T> Core<T> {
 
     /// Requests cancellation. `false` iff the task has already ended.
     pub(crate) fn cancel(&self, message: Option<Arc<str>>) -> bool {
+        self.request_cancel(message, true)
+    }
+
+    /// Sets a pending cancellation; `counted` says whether it is a new request for
+    /// `cancelling()` (a re-raise of a delivered cancellation is not).
+    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
         let mut slot = self.lock();
         let state = self.header.state();
         if state & COMPLETE != 0 {
             return false;
         }
-        self.header.cancel_requests.fetch_add(1, Ordering::Relaxed);
+        if counted {
+            self.header.cancel_requests.fetch_add(1, Ordering::Relaxed);
+        }
         if state & CANCEL_PENDING == 0 {
             slot.outcome = Outcome::Running {
                 pending_message: message,
@@ -482,6 +490,9 @@ impl<T> Core<T> {
 pub(crate) trait ErasedCore: Send + Sync + 'static {
     fn header(&self) -> &Header;
     fn cancel(&self, message: Option<Arc<str>>) -> bool;
+    /// Makes a cancellation pending again without counting a new request (re-raising one
+    /// that was delivered, Python's bare `raise`).
+    fn reraise(&self, message: Option<Arc<str>>) -> bool;
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>>;
     /// Waits for the end, registering a waker under `key`; the error if it failed.
     fn poll_done(
@@ -502,6 +513,10 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
 
     fn cancel(&self, message: Option<Arc<str>>) -> bool {
         Core::cancel(self, message)
+    }
+
+    fn reraise(&self, message: Option<Arc<str>>) -> bool {
+        self.request_cancel(message, false)
     }
 
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {

@@ -157,9 +157,8 @@ impl Cancelled {
     pub async fn reraise<T>(self) -> T {
         let task =
             crate::context::current_task().expect("Cancelled::reraise called outside a task");
-        let _ = task.cancel_with_arc(self.message);
-        // Re-raising is not a new request: keep Python's cancelling() count unchanged.
-        let _ = task.uncancel();
+        // Re-raising is not a new request: Python's cancelling() count stays as it is.
+        let _ = task.core().reraise(self.message);
         std::future::pending().await
     }
 }

@@ -92,8 +92,7 @@ impl OwnCancel {
             Verdict::Ours
         } else {
             // Someone else cancelled the task as well: let that cancellation through.
-            let _ = task.cancel_with_arc(message);
-            let _ = task.uncancel();
+            let _ = task.core().reraise(message);
             self.requested.store(false, Ordering::Release);
             Verdict::Continue
         }
