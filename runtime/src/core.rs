@@ -1,5 +1,7 @@
 //! The shared state of one task: the state machine behind [`Task`](crate::Task),
-//! [`AnyTask`](crate::AnyTask) and the [`Harness`](crate::harness) that drives the future.
+//! [`AnyTask`](crate::AnyTask) and the [`Body`](crate::harness::Body) that drives the future.
+//! A spawned task's `Core` lives in its [`TaskCell`](crate::cell::TaskCell), with the future;
+//! the main task's stands alone.
 //!
 //! # States
 //!
@@ -32,7 +34,7 @@
 //! | detach (drop of a `Task` not being awaited) × anything | nothing happens | a handle only decrements `handles`; the task runs on and still completes its `Core`. |
 //! | drop of an awaiting future (`TaskFuture`, `AnyTask` polled, gather) × completion | the completion, or a forwarded cancel | the drop removes its waiter, then cancels the task only if it is not `COMPLETE` (CAN-09, CAN-13); a completion that got there first makes that `cancel()` a no-op. |
 //! | shutdown × running tasks | shutdown cancels, then waits | `run` cancels every task in the registry that is not done, waits for each to complete, and repeats until no task is left (tasks spawned meanwhile included). |
-//! | executor drops an unfinished task (runtime teardown) | the task ends cancelled | `Harness`'s destructor completes the `Core` with `Cancelled`, so no awaiter waits forever. |
+//! | runtime teardown × an unfinished task (only when `run` unwinds) | the task ends cancelled | `Registry::abort_all` drops the future in place and completes the `Core` with `Cancelled` (`Body::abandon`), so no awaiter waits forever. |
 //!
 //! `loom` models of these races are in `core_loom.rs`.
 
@@ -191,6 +193,12 @@ impl Header {
         self.waker.register(waker);
     }
 
+    /// Forgets the task's own waker once it has ended: for a spawned task the waker is the
+    /// task's cell itself, so keeping it would keep the cell alive forever.
+    pub(crate) fn clear_waker(&self) {
+        drop(self.waker.take());
+    }
+
     pub(crate) fn catch_depth(&self) -> u32 {
         self.catch_depth.load(Ordering::Relaxed)
     }
@@ -290,10 +298,14 @@ pub(crate) struct Core<T> {
 
 impl<T> Core<T> {
     pub(crate) fn new(name: Option<TaskName>) -> Self {
+        Self::with_id(TaskId::next(), name)
+    }
+
+    pub(crate) fn with_id(id: TaskId, name: Option<TaskName>) -> Self {
         Core {
             header: Header {
                 state: AtomicU8::new(0),
-                id: TaskId::next(),
+                id,
                 name,
                 waker: AtomicWaker::new(),
                 catch_depth: AtomicU32::new(0),
@@ -485,6 +497,43 @@ impl<T> Core<T> {
     }
 }
 
+/// What owns a task's [`Core`]: the core itself (the main task) or a spawned task's
+/// [`TaskCell`](crate::cell::TaskCell). Handles point at the owner.
+pub(crate) trait HasCore: Send + Sync + 'static {
+    type Output: Send + 'static;
+    fn core(&self) -> &Core<Self::Output>;
+    /// Runtime teardown: ends the task as cancelled if it is still running; `true` if it did.
+    fn abort(&self) -> bool {
+        false
+    }
+}
+
+impl<T: Send + 'static> HasCore for Core<T> {
+    type Output = T;
+    fn core(&self) -> &Core<T> {
+        self
+    }
+}
+
+/// What a [`Task<T>`](crate::Task) points at: a task with output `T`, whatever its future.
+pub(crate) trait TypedCore<T>: Send + Sync {
+    fn core(&self) -> &Core<T>;
+    fn erased(&self) -> &dyn ErasedCore;
+    fn into_erased(self: Arc<Self>) -> Arc<dyn ErasedCore>;
+}
+
+impl<C: HasCore> TypedCore<C::Output> for C {
+    fn core(&self) -> &Core<C::Output> {
+        HasCore::core(self)
+    }
+    fn erased(&self) -> &dyn ErasedCore {
+        self
+    }
+    fn into_erased(self: Arc<Self>) -> Arc<dyn ErasedCore> {
+        self
+    }
+}
+
 /// The type-erased view of a task used by [`AnyTask`](crate::AnyTask), the registry, gather and
 /// wait.
 pub(crate) trait ErasedCore: Send + Sync + 'static {
@@ -504,23 +553,25 @@ pub(crate) trait ErasedCore: Send + Sync + 'static {
     fn remove_waiter(&self, key: usize);
     /// The error of an ended task (`None` for a value, or while running).
     fn error(&self) -> Option<TaskError>;
+    /// Runtime teardown: ends the task as cancelled if it is still running; `true` if it did.
+    fn abort(&self) -> bool;
 }
 
-impl<T: Send + 'static> ErasedCore for Core<T> {
+impl<C: HasCore> ErasedCore for C {
     fn header(&self) -> &Header {
-        &self.header
+        &HasCore::core(self).header
     }
 
     fn cancel(&self, message: Option<Arc<str>>) -> bool {
-        Core::cancel(self, message)
+        HasCore::core(self).cancel(message)
     }
 
     fn reraise(&self, message: Option<Arc<str>>) -> bool {
-        self.request_cancel(message, false)
+        HasCore::core(self).request_cancel(message, false)
     }
 
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {
-        Core::take_pending_cancel(self)
+        HasCore::core(self).take_pending_cancel()
     }
 
     fn poll_done(
@@ -528,7 +579,7 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
     ) -> Poll<Result<(), TaskError>> {
-        let slot = std::task::ready!(self.poll_ended(cx, key));
+        let slot = std::task::ready!(HasCore::core(self).poll_ended(cx, key));
         Poll::Ready(match &slot.outcome {
             Outcome::Done(Err(e)) => Err(e.clone()),
             _ => Ok(()),
@@ -536,25 +587,30 @@ impl<T: Send + 'static> ErasedCore for Core<T> {
     }
 
     fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen {
-        let mut slot = self.lock();
-        if self.header.state() & COMPLETE != 0 {
-            return Listen::AlreadyEnded(self.header.ended());
+        let core = HasCore::core(self);
+        let mut slot = core.lock();
+        if core.header.state() & COMPLETE != 0 {
+            return Listen::AlreadyEnded(core.header.ended());
         }
         Listen::Registered(slot.waiters.insert(Waiter::Listen(listener, index)))
     }
 
     fn remove_waiter(&self, key: usize) {
-        self.lock().waiters.remove(key);
+        HasCore::core(self).lock().waiters.remove(key);
     }
 
     fn error(&self) -> Option<TaskError> {
-        match &self.lock().outcome {
+        match &HasCore::core(self).lock().outcome {
             Outcome::Done(Err(e)) => Some(e.clone()),
             _ => None,
         }
+    }
+
+    fn abort(&self) -> bool {
+        HasCore::abort(self)
     }
 }
 
 #[cfg(all(test, asyncio_loom))]
 #[path = "core_loom.rs"]
-mod loom_models;
+pub(crate) mod loom_models;

@@ -11,7 +11,7 @@ use super::{CompletionListener, Core, Ended, ErasedCore, Listen, CANCELLED, COMP
 use crate::error::TaskError;
 
 /// Runs a loom model and reports how many interleavings it explored.
-fn model(name: &str, f: impl Fn() + Sync + Send + 'static) {
+pub(crate) fn model(name: &str, f: impl Fn() + Sync + Send + 'static) {
     static RUNS: StdAtomicUsize = StdAtomicUsize::new(0);
     RUNS.store(0, StdOrdering::SeqCst);
     loom::model(move || {

@@ -1,5 +1,6 @@
-//! The future the executor actually runs for a task: it drives the user's future, delivers
-//! cancellation at suspension points, contains panics, and records the outcome.
+//! What runs a task's future: it drives the user's future, delivers cancellation at suspension
+//! points, contains panics, and records the outcome in the task's `Core`. A spawned task keeps
+//! its [`Body`] in its cell (`cell.rs`); the main task is a [`MainHarness`] that `run` blocks on.
 
 use std::any::Any;
 use std::future::Future;
@@ -17,96 +18,74 @@ use crate::registry::RegistryKey;
 use crate::stop::StopAll;
 
 pin_project! {
-    /// Drives one task's future.
+    /// Drives one task's future: the part of a task that a spawned task keeps in its
+    /// [`TaskCell`](crate::cell::TaskCell) and the main task in a [`MainHarness`].
     ///
     /// Cancellation is delivered here: when a cancel is pending, the future is dropped in place
     /// (its destructors are the task's `finally`) instead of being polled, unless a `catch_cancel`
     /// inside the task is waiting to take it. Tasks that the dropped future was awaiting are
     /// cancelled too (forwarding), and the task ends only after they have stopped, like Python's
     /// `await inner` which raises in the outer task only once the inner one is done.
-    pub(crate) struct Harness<F: Future> {
-        core: Arc<Core<F::Output>>,
-        // This task, type-erased; lent to the thread-local "current task" during each poll.
-        this: Option<Arc<dyn ErasedCore>>,
-        registration: Option<RegistryKey>,
+    pub(crate) struct Body<F: Future> {
         #[pin]
         future: Option<F>,
         // Boxed: rarely used, and it would otherwise make every task bigger.
         stopping: Option<Box<(StopAll, Option<Arc<str>>)>>,
         finished: bool,
     }
-
-    impl<F: Future> PinnedDrop for Harness<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if !*this.finished {
-                // The executor is dropping an unfinished task (runtime teardown): its awaiters
-                // must not wait forever.
-                this.core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
-                unregister(this.registration);
-            }
-        }
-    }
 }
 
-impl<F> Harness<F>
+impl<F> Body<F>
 where
     F: Future,
     F::Output: Send + 'static,
 {
-    pub(crate) fn new(
-        core: Arc<Core<F::Output>>,
-        registration: Option<RegistryKey>,
-        future: F,
-    ) -> Self {
-        let this: Arc<dyn ErasedCore> = core.clone();
-        Harness {
-            core,
-            this: Some(this),
-            registration,
+    pub(crate) fn new(future: F) -> Self {
+        Body {
             future: Some(future),
             stopping: None,
             finished: false,
         }
     }
-}
 
-fn unregister(registration: &mut Option<RegistryKey>) {
-    if let Some(key) = registration.take() {
-        let _ = context::with_runtime(|rt| rt.registry.remove(key));
-    }
-}
-
-/// Turns a panic payload into a [`TaskError`].
-pub(crate) fn panicked(payload: &(dyn Any + Send)) -> TaskError {
-    TaskError::Panicked(Panicked::from_payload(payload))
-}
-
-impl<F> Future for Harness<F>
-where
-    F: Future,
-    F::Output: Send + 'static,
-{
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    /// Ends an unfinished task at runtime teardown: drops its future (containing a panic) and
+    /// completes `core` as cancelled, so no awaiter waits forever. `false` if it had ended.
+    pub(crate) fn abandon(self: Pin<&mut Self>, core: &Core<F::Output>) -> bool {
         let mut this = self.project();
         if *this.finished {
+            return false;
+        }
+        *this.finished = true;
+        *this.stopping = None;
+        let future = &mut this.future;
+        let _ = catch_unwind(AssertUnwindSafe(|| future.set(None)));
+        core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
+        true
+    }
+
+    /// Polls the task once on behalf of `core`; `Ready` once `core` is complete. `this` is the
+    /// task, type-erased, lent to the thread-local "current task" while its future runs.
+    pub(crate) fn poll(
+        self: Pin<&mut Self>,
+        core: &Core<F::Output>,
+        this: &mut Option<Arc<dyn ErasedCore>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
+        let mut body = self.project();
+        if *body.finished {
             return Poll::Ready(());
         }
-        let core: &Core<F::Output> = this.core;
         let header = core.header();
 
-        if let Some(stopping) = this.stopping.as_mut() {
+        if let Some(stopping) = body.stopping.as_mut() {
             let (stop, message) = &mut **stopping;
             if stop.poll_stopped(cx).is_pending() {
                 return Poll::Pending;
             }
             let message = message.take();
-            *this.stopping = None;
+            *body.stopping = None;
             return finish(
-                this.finished,
-                this.registration,
+                body.finished,
                 core,
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
@@ -116,8 +95,8 @@ where
         let deliver_now = header.cancel_pending() && header.catch_depth() == 0;
         if !deliver_now {
             let polled = {
-                let _current = CurrentTaskGuard::enter(this.this);
-                let future = this
+                let _current = CurrentTaskGuard::enter(this);
+                let future = body
                     .future
                     .as_mut()
                     .as_pin_mut()
@@ -126,14 +105,14 @@ where
             };
             match polled {
                 Ok(Poll::Ready(value)) => {
-                    this.future.set(None);
-                    return finish(this.finished, this.registration, core, Ok(value));
+                    body.future.set(None);
+                    return finish(body.finished, core, Ok(value));
                 }
                 Err(payload) => {
                     let error = panicked(&*payload);
                     drop(payload);
-                    let _ = catch_unwind(AssertUnwindSafe(|| this.future.set(None)));
-                    return finish(this.finished, this.registration, core, Err(error));
+                    let _ = catch_unwind(AssertUnwindSafe(|| body.future.set(None)));
+                    return finish(body.finished, core, Err(error));
                 }
                 Ok(Poll::Pending) => {
                     if !header.cancel_pending() {
@@ -147,8 +126,8 @@ where
         let message = core.take_pending_cancel().flatten();
         let mut drop_panic = None;
         let forwarded = {
-            let _current = CurrentTaskGuard::enter(this.this);
-            let future = &mut this.future;
+            let _current = CurrentTaskGuard::enter(this);
+            let future = &mut body.future;
             context::drop_forwarding(message.clone(), || {
                 if let Err(payload) = catch_unwind(AssertUnwindSafe(|| future.set(None))) {
                     drop_panic = Some(panicked(&*payload));
@@ -157,12 +136,11 @@ where
         };
         if let Some(error) = drop_panic {
             // A destructor panicked while being cancelled: that panic is the outcome (BG-05).
-            return finish(this.finished, this.registration, core, Err(error));
+            return finish(body.finished, core, Err(error));
         }
         if forwarded.is_empty() {
             return finish(
-                this.finished,
-                this.registration,
+                body.finished,
                 core,
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
@@ -170,27 +148,86 @@ where
         let mut stop = StopAll::new(forwarded);
         if stop.poll_stopped(cx).is_ready() {
             return finish(
-                this.finished,
-                this.registration,
+                body.finished,
                 core,
                 Err(TaskError::Cancelled(Cancelled::new(message))),
             );
         }
-        *this.stopping = Some(Box::new((stop, message)));
+        *body.stopping = Some(Box::new((stop, message)));
         Poll::Pending
     }
 }
 
-fn finish<T>(
-    finished: &mut bool,
-    registration: &mut Option<RegistryKey>,
-    core: &Core<T>,
-    outcome: Result<T, TaskError>,
-) -> Poll<()> {
+fn finish<T>(finished: &mut bool, core: &Core<T>, outcome: Result<T, TaskError>) -> Poll<()> {
     *finished = true;
     core.complete(outcome);
-    unregister(registration);
     Poll::Ready(())
+}
+
+/// Turns a panic payload into a [`TaskError`].
+pub(crate) fn panicked(payload: &(dyn Any + Send)) -> TaskError {
+    TaskError::Panicked(Panicked::from_payload(payload))
+}
+
+pin_project! {
+    /// The main task: `run` blocks on it rather than spawning it, as its future need not be
+    /// `Send` or `'static`.
+    pub(crate) struct MainHarness<F: Future> {
+        core: Arc<Core<F::Output>>,
+        this: Option<Arc<dyn ErasedCore>>,
+        registration: Option<RegistryKey>,
+        #[pin]
+        body: Body<F>,
+    }
+
+    impl<F: Future> PinnedDrop for MainHarness<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if !this.body.finished {
+                // Dropped unfinished (a panic unwinding through `run`): its awaiters must not
+                // wait forever.
+                this.core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
+                unregister(this.registration);
+            }
+        }
+    }
+}
+
+impl<F> MainHarness<F>
+where
+    F: Future,
+    F::Output: Send + 'static,
+{
+    pub(crate) fn new(core: Arc<Core<F::Output>>, registration: RegistryKey, future: F) -> Self {
+        let this: Arc<dyn ErasedCore> = core.clone();
+        MainHarness {
+            core,
+            this: Some(this),
+            registration: Some(registration),
+            body: Body::new(future),
+        }
+    }
+}
+
+fn unregister(registration: &mut Option<RegistryKey>) {
+    if let Some(key) = registration.take() {
+        let _ = context::with_runtime(|rt| rt.registry.remove(key));
+    }
+}
+
+impl<F> Future for MainHarness<F>
+where
+    F: Future,
+    F::Output: Send + 'static,
+{
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        std::task::ready!(this.body.poll(this.core, this.this, cx));
+        unregister(this.registration);
+        Poll::Ready(())
+    }
 }
 
 pin_project! {

@@ -25,6 +25,7 @@
 mod any_task;
 mod backend;
 mod cancel;
+mod cell;
 mod config;
 mod context;
 mod core;
@@ -35,6 +36,7 @@ mod id;
 mod own_cancel;
 mod registry;
 mod runtime;
+mod scheduler;
 mod shield;
 mod spawn;
 mod stop;

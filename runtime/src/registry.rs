@@ -11,6 +11,7 @@ use slab::Slab;
 
 use crate::any_task::AnyTask;
 use crate::core::ErasedCore;
+use crate::id::TaskId;
 use crate::sync::{Mutex, MutexGuard};
 
 #[cfg(not(asyncio_loom))]
@@ -51,12 +52,30 @@ impl Registry {
     }
 
     pub(crate) fn insert(&self, task: Arc<dyn ErasedCore>) -> RegistryKey {
-        let shard = (task.header().id().as_u64() as usize) % SHARDS;
-        let key = self.shard(shard).insert(task);
+        let index = (task.header().id().as_u64() as usize) % SHARDS;
+        let key = self.shard(index).insert(task);
         RegistryKey {
-            shard: shard as u32,
+            shard: index as u32,
             key: u32::try_from(key).expect("registry shard overflow"),
         }
+    }
+
+    /// Registers the task with id `id` that `make` builds, knowing where it will sit.
+    pub(crate) fn insert_with<C: ErasedCore>(
+        &self,
+        id: TaskId,
+        make: impl FnOnce(RegistryKey) -> Arc<C>,
+    ) -> (RegistryKey, Arc<C>) {
+        let index = (id.as_u64() as usize) % SHARDS;
+        let mut shard = self.shard(index);
+        let entry = shard.vacant_entry();
+        let key = RegistryKey {
+            shard: index as u32,
+            key: u32::try_from(entry.key()).expect("registry shard overflow"),
+        };
+        let task = make(key);
+        let _ = entry.insert(task.clone());
+        (key, task)
     }
 
     pub(crate) fn remove(&self, at: RegistryKey) {
@@ -75,6 +94,20 @@ impl Registry {
                 if !task.header().is_done() {
                     f(task);
                 }
+            }
+        }
+    }
+
+    /// Runtime teardown: ends every task still running as cancelled (dropping its future), so
+    /// no awaiter waits forever and no task outlives its runtime.
+    pub(crate) fn abort_all(&self) {
+        loop {
+            let mut live = Vec::new();
+            self.for_each_live(|task| live.push(task.clone()));
+            // Aborting can start new tasks (destructors may spawn); loop until a pass ends none.
+            let ended = live.iter().filter(|task| task.abort()).count();
+            if ended == 0 {
+                return;
             }
         }
     }

@@ -7,19 +7,32 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Poll, Waker};
 use std::thread::JoinHandle;
 
-use crate::backend::{self, Executor};
+use crate::backend;
 use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
 use crate::core::Core;
 use crate::error::TaskError;
-use crate::harness::{CatchUnwind, Harness};
+use crate::harness::{CatchUnwind, MainHarness};
 use crate::registry::Registry;
+use crate::scheduler::Scheduler;
 use crate::stop::StopAll;
 
 /// What the threads of one runtime share.
 pub(crate) struct Shared {
-    pub(crate) executor: Executor,
+    pub(crate) scheduler: Scheduler,
     pub(crate) registry: Registry,
+}
+
+/// Ends a runtime, normally or while unwinding: whatever still runs is aborted (its future
+/// dropped, its awaiters told it was cancelled) and the queue is emptied, so no task outlives
+/// the runtime and the cycles between tasks and the runtime are broken.
+struct Teardown(Arc<Shared>);
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        self.0.registry.abort_all();
+        self.0.scheduler.close();
+    }
 }
 
 /// Runs `main` as the main task of a new [`Flavor::CurrentThread`](crate::Flavor) runtime and
@@ -61,16 +74,17 @@ impl RunConfig {
     pub fn run<F: Future>(self, main: F) -> F::Output {
         let workers = self.workers();
         let shared = Arc::new(Shared {
-            executor: backend::executor(),
+            scheduler: Scheduler::new(),
             registry: Registry::new(),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
+        let _teardown = Teardown(shared.clone());
         let pool = workers.map(|n| Workers::start(&shared, n));
 
         let main_core = Arc::new(Core::<()>::new(None));
         let key = shared.registry.insert(main_core.clone());
         let mut output = None;
-        let main_task = Harness::new(main_core.clone(), Some(key), async {
+        let main_task = MainHarness::new(main_core.clone(), key, async {
             output = Some(CatchUnwind::new(main).await);
         });
         let program = async {
@@ -78,7 +92,7 @@ impl RunConfig {
             shutdown(&shared).await;
         };
         match pool {
-            None => backend::block_on_running(&shared.executor, program),
+            None => backend::block_on(shared.scheduler.run(program)),
             Some(pool) => {
                 backend::block_on(program);
                 pool.stop();
@@ -177,7 +191,7 @@ impl Workers {
                     .name(format!("asyncio-worker-{i}"))
                     .spawn(move || {
                         let _runtime = RuntimeGuard::enter(shared.clone());
-                        backend::block_on_running(&shared.executor, stop.stopped());
+                        backend::block_on(shared.scheduler.run(stop.stopped()));
                     })
                     .expect("failed to start an asyncio worker thread")
             })

@@ -3,10 +3,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::backend;
+use crate::cell::TaskCell;
 use crate::context;
-use crate::core::{Core, TaskName};
-use crate::harness::Harness;
+use crate::core::TaskName;
+use crate::id::TaskId;
 use crate::task::Task;
 use crate::AnyTask;
 
@@ -61,10 +61,12 @@ where
     F::Output: Send + 'static,
 {
     context::with_runtime(|rt| {
-        let core = Arc::new(Core::new(name));
-        let key = rt.registry.insert(core.clone());
-        backend::spawn(&rt.executor, Harness::new(core.clone(), Some(key), future));
-        Task::from_core(core)
+        let id = TaskId::next();
+        let (_, cell) = rt.registry.insert_with(id, |key| {
+            Arc::new(TaskCell::new(id, name, rt.clone(), key, future))
+        });
+        rt.scheduler.push(cell.clone());
+        Task::from_cell(cell)
     })
     .unwrap_or_else(|| {
         panic!(

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use crate::any_task::{debug_task, AnyTask};
 use crate::context;
-use crate::core::{Core, ErasedCore};
+use crate::core::{Core, ErasedCore, TypedCore};
 use crate::error::TaskError;
 use crate::id::TaskId;
 
@@ -35,13 +35,17 @@ use crate::id::TaskId;
 /// });
 /// ```
 pub struct Task<T> {
-    core: Arc<Core<T>>,
+    cell: Arc<dyn TypedCore<T>>,
 }
 
 impl<T> Task<T> {
-    pub(crate) fn from_core(core: Arc<Core<T>>) -> Self {
-        core.header().add_handle();
-        Task { core }
+    pub(crate) fn from_cell(cell: Arc<dyn TypedCore<T>>) -> Self {
+        cell.core().header().add_handle();
+        Task { cell }
+    }
+
+    fn core(&self) -> &Core<T> {
+        self.cell.core()
     }
 
     /// Requests cancellation (Python's `cancel()`): `false` iff the task is already done.
@@ -63,7 +67,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        self.core.cancel(None)
+        self.core().cancel(None)
     }
 
     /// Requests cancellation with a message (Python's `cancel(msg)`). If several requests
@@ -80,7 +84,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.core.cancel(Some(Arc::from(message.into())))
+        self.core().cancel(Some(Arc::from(message.into())))
     }
 
     /// `true` once the task has ended cancelled.
@@ -96,7 +100,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancelled(&self) -> bool {
-        self.core.header().is_cancelled()
+        self.core().header().is_cancelled()
     }
 
     /// `true` once the task has ended: with a value, cancelled or panicked.
@@ -111,7 +115,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn done(&self) -> bool {
-        self.core.header().is_done()
+        self.core().header().is_done()
     }
 
     /// The task's name: the one given to [`spawn_named`](crate::spawn_named), else `Task-N`.
@@ -124,7 +128,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn name(&self) -> String {
-        self.core.header().name()
+        self.core().header().name()
     }
 
     /// The task's process-wide id.
@@ -137,7 +141,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn id(&self) -> TaskId {
-        self.core.header().id()
+        self.core().header().id()
     }
 
     /// Python's `cancelling()`: the number of cancellation requests received.
@@ -152,7 +156,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancelling(&self) -> usize {
-        self.core.header().cancelling()
+        self.core().header().cancelling()
     }
 
     /// Python's `exception()` generalised: the task's error once it has ended with one,
@@ -171,7 +175,7 @@ impl<T> Task<T> {
     where
         T: Send + 'static,
     {
-        ErasedCore::error(&*self.core)
+        self.cell.erased().error()
     }
 
     /// Awaits the task without forwarding cancellation: what [`shield`](crate::shield) uses.
@@ -188,21 +192,21 @@ impl<T> Task<T> {
 
     /// The outcome of a task that has ended (`InvalidState` otherwise), consuming the handle.
     pub(crate) fn take_outcome(self) -> Result<T, TaskError> {
-        self.core.take_outcome()
+        self.core().take_outcome()
     }
 
     pub(crate) fn erased(&self) -> &dyn ErasedCore
     where
         T: Send + 'static,
     {
-        &*self.core
+        self.cell.erased()
     }
 
     pub(crate) fn to_any(&self) -> AnyTask
     where
         T: Send + 'static,
     {
-        AnyTask::from_core(self.core.clone() as Arc<dyn ErasedCore>)
+        AnyTask::from_core(self.cell.clone().into_erased())
     }
 }
 
@@ -220,22 +224,22 @@ impl<T: Clone> Task<T> {
     /// });
     /// ```
     pub fn result(&self) -> Result<T, TaskError> {
-        self.core.result_cloned()
+        self.core().result_cloned()
     }
 }
 
 impl<T: Clone> Clone for Task<T> {
     fn clone(&self) -> Self {
-        self.core.new_handle_clone();
+        self.core().new_handle_clone();
         Task {
-            core: self.core.clone(),
+            cell: self.cell.clone(),
         }
     }
 }
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
-        self.core.header().drop_handle();
+        self.core().header().drop_handle();
     }
 }
 
@@ -255,7 +259,7 @@ impl<T> Hash for Task<T> {
 
 impl<T> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_task(f, self.core.header())
+        debug_task(f, self.core().header())
     }
 }
 
@@ -326,7 +330,7 @@ impl<T: Send + 'static> Future for TaskFuture<T> {
                 return Poll::Ready(Err(TaskError::InvalidState));
             }
         }
-        let outcome = std::task::ready!(task.core.poll_value(cx, &mut this.waiter));
+        let outcome = std::task::ready!(task.core().poll_value(cx, &mut this.waiter));
         this.task = None;
         Poll::Ready(outcome)
     }
@@ -337,7 +341,7 @@ impl<T: Send + 'static> Drop for TaskFuture<T> {
         let (Some(key), Some(task)) = (self.waiter.take(), self.task.as_ref()) else {
             return;
         };
-        ErasedCore::remove_waiter(&*task.core, key);
+        task.erased().remove_waiter(key);
         if self.forward_cancel && !task.done() {
             context::forward_cancel(task.to_any());
         }

@@ -8,10 +8,11 @@
 //!   discontinued upstream in favour of smol (RUSTSEC-2025-0052); this backend lets users leave
 //!   it with one feature flag and no code change. When both features are on, `smol` wins.
 //!
-//! Both run tasks on an `async_executor::Executor` per runtime (async-std itself is built on
-//! `async-executor`), not on a process-wide pool: async-std's pool is sized once per process
+//! Both run tasks on our own run queue per runtime ([`Scheduler`](crate::scheduler::Scheduler)),
+//! not on a process-wide pool: async-std's pool is sized once per process
 //! (`ASYNC_STD_THREAD_COUNT`), but `worker_threads = N` must give *this* runtime N workers, and
-//! several runtimes of different sizes must coexist in one process (tests run in parallel).
+//! several runtimes of different sizes must coexist in one process (tests run in parallel). The
+//! backend's `block_on` parks each thread that runs tasks and drives the reactor and timers.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,29 +34,10 @@ compile_error!("asyncio needs a backend: enable the feature `async-std` (the def
 /// The name of the backend in use, for reports and benchmarks.
 pub(crate) const NAME: &str = imp::NAME;
 
-/// The executor that runs one runtime's tasks.
-pub(crate) type Executor = async_executor::Executor<'static>;
-
 /// A boxed timer, for the few places that store one in a struct.
 pub(crate) type Sleep = Pin<Box<dyn Future<Output = ()> + Send + Sync>>;
 
-/// Creates an executor for a new runtime.
-pub(crate) fn executor() -> Executor {
-    async_executor::Executor::new()
-}
-
-/// Schedules `future` on `executor`; it runs to completion even though nobody holds its handle
-/// (our own [`Task`](crate::Task) tracks completion).
-pub(crate) fn spawn(executor: &Executor, future: impl Future<Output = ()> + Send + 'static) {
-    executor.spawn(future).detach();
-}
-
-/// Blocks the current thread on `future`, running `executor`'s tasks on this thread meanwhile.
-pub(crate) fn block_on_running<F: Future>(executor: &Executor, future: F) -> F::Output {
-    imp::block_on(executor.run(future))
-}
-
-/// Blocks the current thread on `future` without running any executor tasks here.
+/// Blocks the current thread on `future`, driving the backend's reactor and timers.
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     imp::block_on(future)
 }

@@ -1,0 +1,198 @@
+//! A spawned task in one allocation: its [`Core`] (what its handles see), its scheduling state,
+//! and its future. The cell is the task's waker, its entry in the run queue and in the registry,
+//! and what every `Task`/`AnyTask` handle points at.
+//!
+//! # Scheduling states
+//!
+//! ```text
+//!   idle ──wake──► SCHEDULED ──popped, run()──► RUNNING ──Pending──► idle
+//!                      ▲                           │ wake
+//!                      └──── Pending, requeued ◄── RUNNING+SCHEDULED
+//!   any ──body Ready (or teardown)──► FINISHED (wakes are ignored from now on)
+//! ```
+//!
+//! A wake sets `SCHEDULED` and only the waker that set it on an idle task pushes the task, so a
+//! task is in the queue at most once; a wake during a poll is not lost, the runner requeues the
+//! task when the poll returns. Only the runner that moved `SCHEDULED` to `RUNNING` polls, so the
+//! future is never polled on two threads at once. `loom` models: `cell_loom.rs`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::core::{Core, ErasedCore, HasCore, TaskName};
+use crate::harness::Body;
+use crate::id::TaskId;
+use crate::registry::RegistryKey;
+use crate::runtime::Shared;
+use crate::scheduler::Runnable;
+use crate::sync::{AtomicU8, Ordering};
+
+/// In the run queue, or to be put back there when the current poll returns.
+pub(crate) const SCHEDULED: u8 = 1;
+/// Being polled.
+pub(crate) const RUNNING: u8 = 2;
+/// The body has ended; wakes are ignored.
+pub(crate) const FINISHED: u8 = 4;
+
+/// The scheduling state word of a task; see the module docs.
+pub(crate) struct Schedule(AtomicU8);
+
+impl Schedule {
+    /// A new task is scheduled at once.
+    pub(crate) fn new_scheduled() -> Self {
+        Schedule(AtomicU8::new(SCHEDULED))
+    }
+
+    /// A wake: `true` if the caller must push the task to the queue.
+    pub(crate) fn wake(&self) -> bool {
+        let previous = self.0.fetch_or(SCHEDULED, Ordering::AcqRel);
+        previous & (SCHEDULED | RUNNING | FINISHED) == 0
+    }
+
+    /// A runner took the task from the queue: `true` if it is to be polled (not finished).
+    pub(crate) fn start(&self) -> bool {
+        self.0
+            .compare_exchange(SCHEDULED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// The poll returned `Pending`: `true` if the task was woken meanwhile and must be pushed
+    /// back to the queue.
+    pub(crate) fn stop(&self) -> bool {
+        self.0.fetch_and(!RUNNING, Ordering::AcqRel) & SCHEDULED != 0
+    }
+
+    /// The body has ended.
+    pub(crate) fn finish(&self) {
+        self.0.store(FINISHED, Ordering::Release);
+    }
+}
+
+/// One spawned task; see the module docs.
+pub(crate) struct TaskCell<F: Future> {
+    core: Core<F::Output>,
+    schedule: Schedule,
+    shared: Arc<Shared>,
+    registration: RegistryKey,
+    // Inline, not boxed: one allocation per task instead of two (see `body`).
+    body: Mutex<Body<F>>,
+}
+
+impl<F> TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    pub(crate) fn new(
+        id: TaskId,
+        name: Option<TaskName>,
+        shared: Arc<Shared>,
+        registration: RegistryKey,
+        future: F,
+    ) -> Self {
+        TaskCell {
+            core: Core::with_id(id, name),
+            schedule: Schedule::new_scheduled(),
+            shared,
+            registration,
+            body: Mutex::new(Body::new(future)),
+        }
+    }
+
+    /// Runs `f` on the pinned body.
+    ///
+    /// The body is pinned in place inside the cell rather than boxed: measured with callgrind
+    /// and perf (docs/performance.md, "Notes"), the second allocation per task cost ~25% of
+    /// spawn + await and ~30 B per task. Pinning in place needs the one `unsafe` of the crate.
+    #[allow(unsafe_code)]
+    fn with_body<R>(&self, f: impl FnOnce(Pin<&mut Body<F>>) -> R) -> R {
+        // `Body` contains the panics of the task's future; a poisoned lock can only come from
+        // a bug of ours, and the state is still consistent.
+        let mut body = self.body.lock().unwrap_or_else(PoisonError::into_inner);
+        // SAFETY: `Pin::new_unchecked` requires that the body is never moved again until it is
+        // dropped. The body is a field of this cell, and a cell is only ever created inside an
+        // `Arc` (`spawn_inner` → `Arc::new`) that is never unwrapped (no `Arc::into_inner`,
+        // `try_unwrap` or `get_mut` on a cell), so the cell never moves; the body is only
+        // reached through this mutex and only as `Pin<&mut Body<F>>`, and `Body` has no method
+        // that moves the future out (`Body::poll` and `Body::abandon` drop it in place with
+        // `Pin::set`). It is dropped in place when the cell is dropped. Tested by
+        // `tests/pinned.rs`: self-referential futures that check their own address.
+        f(unsafe { Pin::new_unchecked(&mut *body) })
+    }
+
+    /// The body has ended: no more polls, and the registry forgets the task.
+    fn finished(&self) {
+        self.schedule.finish();
+        self.core.header().clear_waker();
+        self.shared.registry.remove(self.registration);
+    }
+}
+
+impl<F> HasCore for TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    type Output = F::Output;
+
+    fn core(&self) -> &Core<F::Output> {
+        &self.core
+    }
+
+    fn abort(&self) -> bool {
+        let ended = self.with_body(|body| body.abandon(&self.core));
+        if ended {
+            self.finished();
+        }
+        ended
+    }
+}
+
+impl<F> Runnable for TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn run(self: Arc<Self>) {
+        if !self.schedule.start() {
+            return;
+        }
+        let waker = Waker::from(self.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut this: Option<Arc<dyn ErasedCore>> = Some(self.clone());
+        let polled = self.with_body(|body| body.poll(&self.core, &mut this, &mut cx));
+        drop(this);
+        match polled {
+            Poll::Ready(()) => self.finished(),
+            Poll::Pending => {
+                if self.schedule.stop() {
+                    self.shared.scheduler.push(self.clone());
+                }
+            }
+        }
+    }
+}
+
+impl<F> Wake for TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn wake(self: Arc<Self>) {
+        if self.schedule.wake() {
+            self.shared.scheduler.push(self.clone());
+        }
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if self.schedule.wake() {
+            self.shared.scheduler.push(self.clone());
+        }
+    }
+}
+
+#[cfg(all(test, asyncio_loom))]
+#[path = "cell_loom.rs"]
+mod loom_models;

@@ -1,0 +1,198 @@
+//! The run queue of one runtime and the loop that drains it, on every thread that runs tasks.
+//!
+//! Our own instead of `async-executor`'s: a task here is one [`TaskCell`](crate::cell::TaskCell)
+//! (our `Core`, the scheduling state and the future in one allocation), so the queue holds the
+//! cell itself. With `async-executor` every task was two allocations (its task plus our `Core`),
+//! and it kept a second registry of its own (a `Mutex<Slab<Waker>>` of active tasks, locked
+//! twice per task) beside ours; callgrind put the difference at ~40% of spawn + await (see
+//! docs/performance.md, "Notes").
+//!
+//! One global FIFO queue (`concurrent-queue`, from the smol family): tasks start in the order
+//! they were spawned, as in Python. Runners that find it empty register their waker as sleepers
+//! and return `Pending` to the backend's `block_on`, which parks the thread and drives the
+//! reactor; a push wakes one sleeper. At most one woken sleeper is on its way at a time
+//! (`notified`), and a runner that finds more work than it can do wakes the next one, as
+//! `async-executor` does, so a burst of spawns costs one wake-up, not one per task.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use concurrent_queue::ConcurrentQueue;
+use pin_project_lite::pin_project;
+
+/// Tasks a runner takes from the queue before it yields to the backend (reactor, timers) and
+/// polls its own future again.
+const BUDGET: usize = 128;
+
+/// Something the run queue can run: a spawned task's cell.
+pub(crate) trait Runnable: Send + Sync {
+    /// Polls the task once; it was taken from the queue.
+    fn run(self: Arc<Self>);
+}
+
+/// One runtime's queue of tasks ready to run, and the runners waiting for work.
+pub(crate) struct Scheduler {
+    queue: ConcurrentQueue<Arc<dyn Runnable>>,
+    /// Runners waiting for work, by runner id.
+    sleepers: Mutex<Vec<(u64, Waker)>>,
+    /// `sleepers.len()`, readable without the lock on every push.
+    sleeping: AtomicUsize,
+    /// A sleeper has been woken and has not checked in yet.
+    notified: AtomicBool,
+    next_runner: AtomicU64,
+}
+
+impl Scheduler {
+    pub(crate) fn new() -> Self {
+        Scheduler {
+            queue: ConcurrentQueue::unbounded(),
+            sleepers: Mutex::new(Vec::new()),
+            sleeping: AtomicUsize::new(0),
+            notified: AtomicBool::new(false),
+            next_runner: AtomicU64::new(0),
+        }
+    }
+
+    /// Queues a task that is ready to run.
+    pub(crate) fn push(&self, task: Arc<dyn Runnable>) {
+        // Closed only after the runtime has ended: the task is dropped, which breaks the
+        // cell → runtime → queue → cell cycle.
+        if self.queue.push(task).is_ok() {
+            self.notify();
+        }
+    }
+
+    /// Wakes one sleeping runner, unless one is already on its way.
+    fn notify(&self) {
+        // Pairs with the fence in `Run::sleep`: either the sleeper sees the pushed task, or we
+        // see the sleeper.
+        fence(Ordering::SeqCst);
+        if self.sleeping.load(Ordering::Relaxed) == 0 || self.notified.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        let woken = {
+            let mut sleepers = self.sleepers();
+            let woken = sleepers.pop();
+            self.sleeping.store(sleepers.len(), Ordering::Relaxed);
+            woken
+        };
+        match woken {
+            Some((_, waker)) => waker.wake(),
+            None => self.notified.store(false, Ordering::Release),
+        }
+    }
+
+    fn sleepers(&self) -> MutexGuard<'_, Vec<(u64, Waker)>> {
+        self.sleepers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A future that runs this queue's tasks on the current thread until `main` is ready.
+    /// `main` is polled first on every poll.
+    pub(crate) fn run<F: Future>(&self, main: F) -> Run<'_, F> {
+        Run {
+            scheduler: self,
+            main,
+            id: self.next_runner.fetch_add(1, Ordering::Relaxed),
+            asleep: false,
+        }
+    }
+
+    /// Stops accepting tasks and drops the queued ones; for the end of a runtime.
+    pub(crate) fn close(&self) {
+        self.queue.close();
+        while let Ok(task) = self.queue.pop() {
+            drop(task);
+        }
+    }
+}
+
+pin_project! {
+    /// Runs queued tasks on the current thread while polling `main`; see [`Scheduler::run`].
+    pub(crate) struct Run<'a, F> {
+        scheduler: &'a Scheduler,
+        #[pin]
+        main: F,
+        id: u64,
+        // Registered among the sleepers (or woken from there and not checked in yet).
+        asleep: bool,
+    }
+
+    impl<F> PinnedDrop for Run<'_, F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if *this.asleep {
+                wake_up(this.scheduler, *this.id);
+            }
+        }
+    }
+}
+
+/// Takes runner `id` off the sleepers; if it was the one woken, the next push may wake another.
+fn wake_up(scheduler: &Scheduler, id: u64) {
+    let mut sleepers = scheduler.sleepers();
+    match sleepers.iter().position(|(sleeper, _)| *sleeper == id) {
+        Some(index) => {
+            drop(sleepers.swap_remove(index));
+            scheduler.sleeping.store(sleepers.len(), Ordering::Relaxed);
+        }
+        None => scheduler.notified.store(false, Ordering::Release),
+    }
+}
+
+impl<F: Future> Future for Run<'_, F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let scheduler = *this.scheduler;
+        if *this.asleep {
+            *this.asleep = false;
+            wake_up(scheduler, *this.id);
+        }
+        if let Poll::Ready(output) = this.main.poll(cx) {
+            return Poll::Ready(output);
+        }
+        let mut ran = 0;
+        while ran < BUDGET {
+            match scheduler.queue.pop() {
+                Ok(task) => {
+                    ran += 1;
+                    if !scheduler.queue.is_empty() {
+                        // More than this runner can start right now: let a sleeper help.
+                        scheduler.notify();
+                    }
+                    task.run();
+                }
+                Err(_) => {
+                    // Register as a sleeper, then look again: a push that did not see us has
+                    // made its task visible by now.
+                    {
+                        let mut sleepers = scheduler.sleepers();
+                        match sleepers
+                            .iter_mut()
+                            .find(|(sleeper, _)| *sleeper == *this.id)
+                        {
+                            Some((_, waker)) => waker.clone_from(cx.waker()),
+                            None => sleepers.push((*this.id, cx.waker().clone())),
+                        }
+                        scheduler.sleeping.store(sleepers.len(), Ordering::Relaxed);
+                    }
+                    *this.asleep = true;
+                    fence(Ordering::SeqCst);
+                    if scheduler.queue.is_empty() {
+                        return Poll::Pending;
+                    }
+                    *this.asleep = false;
+                    wake_up(scheduler, *this.id);
+                }
+            }
+        }
+        // Budget spent: let the backend poll its reactor, then come back.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
