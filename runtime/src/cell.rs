@@ -18,7 +18,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::core::{Core, ErasedCore, HasCore, TaskName};
@@ -73,6 +73,9 @@ impl Schedule {
 /// One spawned task; see the module docs.
 pub(crate) struct TaskCell<F: Future> {
     core: Core<F::Output>,
+    /// The cell itself, so that `cancel()`, which only has `&self`, can schedule the task.
+    /// (Cheaper than the task registering its own waker on every poll.)
+    me: Weak<Self>,
     schedule: Schedule,
     shared: Arc<Shared>,
     registration: RegistryKey,
@@ -86,6 +89,7 @@ where
     F::Output: Send + 'static,
 {
     pub(crate) fn new(
+        me: &Weak<Self>,
         id: TaskId,
         name: Option<TaskName>,
         shared: Arc<Shared>,
@@ -94,6 +98,7 @@ where
     ) -> Self {
         TaskCell {
             core: Core::with_id(id, name),
+            me: me.clone(),
             schedule: Schedule::new_scheduled(),
             shared,
             registration,
@@ -125,7 +130,6 @@ where
     /// The body has ended: no more polls, and the registry forgets the task.
     fn finished(&self) {
         self.schedule.finish();
-        self.core.header().clear_waker();
         self.shared.registry.remove(self.registration);
     }
 }
@@ -139,6 +143,14 @@ where
 
     fn core(&self) -> &Core<F::Output> {
         &self.core
+    }
+
+    fn wake_for_cancel(&self) {
+        if self.schedule.wake() {
+            if let Some(me) = self.me.upgrade() {
+                self.shared.scheduler.push(me);
+            }
+        }
     }
 
     fn abort(&self) -> bool {

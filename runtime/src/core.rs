@@ -26,7 +26,7 @@
 //! |---|---|---|
 //! | `cancel()` × completion | whoever takes `slot`'s lock first | `cancel()` first: `CANCEL_PENDING` is set and the completion turns a value into `Cancelled` (CAN-12), so `true` means "ends cancelled unless caught". Completion first: `cancel()` sees `COMPLETE` and returns `false`. |
 //! | `cancel()` × first poll | the cancel | the harness checks `CANCEL_PENDING` before every poll; a task cancelled before its first poll is dropped unpolled (CAN-01). |
-//! | `cancel()` × a poll in progress (other thread) | the cancel, at the next suspension | the request wakes the task (`Header::waker`); after the poll returns `Pending` the harness sees `CANCEL_PENDING` and delivers it. |
+//! | `cancel()` × a poll in progress (other thread) | the cancel, at the next suspension | the request wakes the task (`HasCore::wake_for_cancel`: a spawned task schedules itself, the main task wakes `run`'s waker); after the poll returns `Pending` the harness sees `CANCEL_PENDING` and delivers it. |
 //! | `cancel()` × `catch_cancel` taking the request | one delivery | `take_pending_cancel` clears the bit under the lock; a later `cancel()` is a new request (CAN-07, CAN-14). |
 //! | completion × awaiter registration | no lost wake-up | the awaiter checks `COMPLETE` and registers its waker under the lock; the completion sets `COMPLETE` and drains the waiters under the same lock, and wakes them after unlocking. |
 //! | completion × listener (gather, wait, task group) | exactly one notice | `listen` returns `AlreadyEnded` if `COMPLETE` is set, else registers under the lock; the completion drains listeners once. |
@@ -41,7 +41,6 @@
 use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use atomic_waker::AtomicWaker;
 use slab::Slab;
 
 use crate::error::{Cancelled, TaskError};
@@ -56,6 +55,9 @@ pub(crate) const COMPLETE: u8 = 2;
 pub(crate) const CANCELLED: u8 = 4;
 /// With `COMPLETE`: it ended by a panic.
 pub(crate) const PANICKED: u8 = 8;
+/// With `COMPLETE` and a value: the value is gone, moved out by the last handle or dropped
+/// because no handle was left to read it.
+pub(crate) const VALUE_GONE: u8 = 16;
 
 /// How a task ended, for listeners that only count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,8 +153,6 @@ pub(crate) struct Header {
     state: AtomicU8,
     id: TaskId,
     name: Option<TaskName>,
-    /// The task's own waker, so that `cancel()` can wake a task parked in a long sleep.
-    waker: AtomicWaker,
     /// Number of `catch_cancel` futures currently pending inside this task.
     catch_depth: AtomicU32,
     /// Number of live `Task<T>` handles (not `AnyTask`s).
@@ -187,16 +187,6 @@ impl Header {
 
     pub(crate) fn cancel_pending(&self) -> bool {
         self.state() & CANCEL_PENDING != 0
-    }
-
-    pub(crate) fn register_waker(&self, waker: &Waker) {
-        self.waker.register(waker);
-    }
-
-    /// Forgets the task's own waker once it has ended: for a spawned task the waker is the
-    /// task's cell itself, so keeping it would keep the cell alive forever.
-    pub(crate) fn clear_waker(&self) {
-        drop(self.waker.take());
     }
 
     pub(crate) fn catch_depth(&self) -> u32 {
@@ -244,8 +234,9 @@ impl Header {
         self.handles.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn drop_handle(&self) {
-        self.handles.fetch_sub(1, Ordering::Relaxed);
+    /// `true` if it was the last handle.
+    fn drop_handle(&self) -> bool {
+        self.handles.fetch_sub(1, Ordering::AcqRel) == 1
     }
 
     fn sole_handle(&self) -> bool {
@@ -271,7 +262,8 @@ enum Outcome<T> {
         pending_message: Option<Arc<str>>,
     },
     Done(Result<T, TaskError>),
-    /// The value was moved out by the last handle.
+    /// The value was moved out by the last handle, or dropped when no handle was left
+    /// (`VALUE_GONE`).
     Taken,
 }
 
@@ -307,7 +299,6 @@ impl<T> Core<T> {
                 state: AtomicU8::new(0),
                 id,
                 name,
-                waker: AtomicWaker::new(),
                 catch_depth: AtomicU32::new(0),
                 handles: AtomicU32::new(0),
                 cancel_requests: AtomicU32::new(0),
@@ -336,7 +327,8 @@ impl<T> Core<T> {
         self.header.state.store(state, Ordering::Release);
     }
 
-    /// Requests cancellation. `false` iff the task has already ended.
+    /// Requests cancellation. `false` iff the task has already ended. Does not wake the task:
+    /// its owner does that ([`ErasedCore::cancel`]).
     pub(crate) fn cancel(&self, message: Option<Arc<str>>) -> bool {
         self.request_cancel(message, true)
     }
@@ -360,8 +352,6 @@ impl<T> Core<T> {
                 .state
                 .store(state | CANCEL_PENDING, Ordering::Release);
         }
-        drop(slot);
-        self.header.waker.wake();
         true
     }
 
@@ -395,8 +385,18 @@ impl<T> Core<T> {
             Err(TaskError::Cancelled(_)) => (COMPLETE | CANCELLED, Ended::Cancelled),
             Err(_) => (COMPLETE | PANICKED, Ended::Panicked),
         };
-        slot.outcome = Outcome::Done(result);
-        self.set_state(&slot, bits);
+        // No handle left (a detached task): nobody can ever read the value, drop it now rather
+        // than when the task's memory goes. Read under the lock; see `drop_handle`.
+        if ended == Ended::Value && self.header.handles.load(Ordering::Acquire) == 0 {
+            if let Ok(value) = result {
+                dropped_value = Some(value);
+            }
+            slot.outcome = Outcome::Taken;
+            self.set_state(&slot, bits | VALUE_GONE);
+        } else {
+            slot.outcome = Outcome::Done(result);
+            self.set_state(&slot, bits);
+        }
         let waiters = slot.waiters.take_all();
         drop(slot);
         drop(dropped_value);
@@ -447,6 +447,11 @@ impl<T> Core<T> {
         match &slot.outcome {
             Outcome::Done(Ok(value)) => {
                 if self.header.sole_handle() {
+                    // The caller holds the lock.
+                    let state = self.header.state();
+                    self.header
+                        .state
+                        .store(state | VALUE_GONE, Ordering::Release);
                     match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
                         Outcome::Done(Ok(value)) => Ok(value),
                         _ => unreachable!(),
@@ -486,6 +491,35 @@ impl<T> Core<T> {
         }
     }
 
+    /// A `Task<T>` handle is dropped. The last one drops a value nobody took: no handle can
+    /// read it any more, so it goes now, not when the task's memory does.
+    ///
+    /// Race with `complete`: the count is decremented before the lock is taken, and `complete`
+    /// reads it under the lock; so either `complete` sees no handle and drops the value itself,
+    /// or this sees the stored value under the lock and drops it. Exactly once either way
+    /// (loom: `loom_the_last_handle_and_completion_drop_the_value_exactly_once`).
+    pub(crate) fn drop_handle(&self) {
+        if !self.header.drop_handle() {
+            return;
+        }
+        let state = self.header.state();
+        if state & COMPLETE != 0 && state & (CANCELLED | PANICKED | VALUE_GONE) != 0 {
+            return;
+        }
+        let value = {
+            let mut slot = self.lock();
+            if matches!(slot.outcome, Outcome::Done(Ok(_))) {
+                let state = self.header.state();
+                self.set_state(&slot, state | VALUE_GONE);
+                Some(std::mem::replace(&mut slot.outcome, Outcome::Taken))
+            } else {
+                None
+            }
+        };
+        // Outside the lock: the value's destructor is user code.
+        drop(value);
+    }
+
     /// Records how to clone the value, when a second handle is made.
     pub(crate) fn new_handle_clone(&self)
     where
@@ -506,6 +540,9 @@ pub(crate) trait HasCore: Send + Sync + 'static {
     fn abort(&self) -> bool {
         false
     }
+    /// A cancellation was requested: wake the task so that it is delivered even if the task is
+    /// parked in a long sleep.
+    fn wake_for_cancel(&self) {}
 }
 
 impl<T: Send + 'static> HasCore for Core<T> {
@@ -563,11 +600,19 @@ impl<C: HasCore> ErasedCore for C {
     }
 
     fn cancel(&self, message: Option<Arc<str>>) -> bool {
-        HasCore::core(self).cancel(message)
+        let accepted = HasCore::core(self).cancel(message);
+        if accepted {
+            self.wake_for_cancel();
+        }
+        accepted
     }
 
     fn reraise(&self, message: Option<Arc<str>>) -> bool {
-        HasCore::core(self).request_cancel(message, false)
+        let accepted = HasCore::core(self).request_cancel(message, false);
+        if accepted {
+            self.wake_for_cancel();
+        }
+        accepted
     }
 
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {

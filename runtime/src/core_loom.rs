@@ -111,20 +111,20 @@ fn loom_two_handles_each_get_the_value_exactly_once() {
     model("loom_two_handles_each_get_the_value_exactly_once", || {
         let core = new_core(2);
         core.new_handle_clone();
-        core.header().drop_handle(); // back to two handles, with the clone function recorded
+        core.drop_handle(); // back to two handles, with the clone function recorded
         core.complete(Ok(5));
         let other = {
             let core = core.clone();
             thread::spawn(move || {
                 let (_, waker) = counting_waker();
                 let got = core.poll_value(&mut Context::from_waker(&waker), &mut None);
-                core.header().drop_handle();
+                core.drop_handle();
                 got
             })
         };
         let (_, waker) = counting_waker();
         let mine = core.poll_value(&mut Context::from_waker(&waker), &mut None);
-        core.header().drop_handle();
+        core.drop_handle();
         assert_eq!(mine, Poll::Ready(Ok(5)));
         assert_eq!(other.join().unwrap(), Poll::Ready(Ok(5)));
     });
@@ -230,7 +230,7 @@ fn loom_cancel_completion_and_two_awaiters_race_and_all_agree() {
         || {
             let core = new_core(2);
             core.new_handle_clone();
-            core.header().drop_handle();
+            core.drop_handle();
             let canceller = {
                 let core = core.clone();
                 thread::spawn(move || core.cancel(Some("stop".into())))
@@ -269,6 +269,39 @@ fn loom_cancel_completion_and_two_awaiters_race_and_all_agree() {
                 accepted,
                 "cancel()'s answer agrees with the outcome"
             );
+        },
+    );
+}
+
+/// A value that counts its drops.
+struct Counted(Arc<StdAtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, StdOrdering::SeqCst);
+    }
+}
+
+/// The last handle is dropped while the task completes with a value: the value is dropped
+/// exactly once, by whichever comes second, and not left for the task's memory to take along.
+#[test]
+fn loom_the_last_handle_and_completion_drop_the_value_exactly_once() {
+    model(
+        "loom_the_last_handle_and_completion_drop_the_value_exactly_once",
+        || {
+            let drops = Arc::new(StdAtomicUsize::new(0));
+            let core = Arc::new(Core::<Counted>::new(None));
+            core.header().add_handle();
+            let completer = {
+                let core = core.clone();
+                let value = Counted(drops.clone());
+                thread::spawn(move || core.complete(Ok(value)))
+            };
+            core.drop_handle();
+            completer.join().unwrap();
+            assert_eq!(drops.load(StdOrdering::SeqCst), 1, "dropped exactly once");
+            drop(core);
+            assert_eq!(drops.load(StdOrdering::SeqCst), 1, "and only once");
         },
     );
 }

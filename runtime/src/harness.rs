@@ -12,7 +12,9 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::context::{self, CurrentTaskGuard};
-use crate::core::{Core, ErasedCore};
+use atomic_waker::AtomicWaker;
+
+use crate::core::{Core, ErasedCore, HasCore};
 use crate::error::{Cancelled, Panicked, TaskError};
 use crate::registry::RegistryKey;
 use crate::stop::StopAll;
@@ -91,7 +93,6 @@ where
             );
         }
 
-        header.register_waker(cx.waker());
         let deliver_now = header.cancel_pending() && header.catch_depth() == 0;
         if !deliver_now {
             let polled = {
@@ -169,36 +170,60 @@ pub(crate) fn panicked(payload: &(dyn Any + Send)) -> TaskError {
     TaskError::Panicked(Panicked::from_payload(payload))
 }
 
+/// The main task's state: its `Core`, and the waker of `run` that polls it, which a `cancel()`
+/// wakes.
+pub(crate) struct MainCore {
+    core: Core<()>,
+    waker: AtomicWaker,
+}
+
+impl MainCore {
+    pub(crate) fn new() -> Self {
+        MainCore {
+            core: Core::new(None),
+            waker: AtomicWaker::new(),
+        }
+    }
+}
+
+impl HasCore for MainCore {
+    type Output = ();
+
+    fn core(&self) -> &Core<()> {
+        &self.core
+    }
+
+    fn wake_for_cancel(&self) {
+        self.waker.wake();
+    }
+}
+
 pin_project! {
     /// The main task: `run` blocks on it rather than spawning it, as its future need not be
     /// `Send` or `'static`.
-    pub(crate) struct MainHarness<F: Future> {
-        core: Arc<Core<F::Output>>,
+    pub(crate) struct MainHarness<F: Future<Output = ()>> {
+        core: Arc<MainCore>,
         this: Option<Arc<dyn ErasedCore>>,
         registration: Option<RegistryKey>,
         #[pin]
         body: Body<F>,
     }
 
-    impl<F: Future> PinnedDrop for MainHarness<F> {
+    impl<F: Future<Output = ()>> PinnedDrop for MainHarness<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if !this.body.finished {
                 // Dropped unfinished (a panic unwinding through `run`): its awaiters must not
                 // wait forever.
-                this.core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
+                this.core.core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
                 unregister(this.registration);
             }
         }
     }
 }
 
-impl<F> MainHarness<F>
-where
-    F: Future,
-    F::Output: Send + 'static,
-{
-    pub(crate) fn new(core: Arc<Core<F::Output>>, registration: RegistryKey, future: F) -> Self {
+impl<F: Future<Output = ()>> MainHarness<F> {
+    pub(crate) fn new(core: Arc<MainCore>, registration: RegistryKey, future: F) -> Self {
         let this: Arc<dyn ErasedCore> = core.clone();
         MainHarness {
             core,
@@ -215,16 +240,13 @@ fn unregister(registration: &mut Option<RegistryKey>) {
     }
 }
 
-impl<F> Future for MainHarness<F>
-where
-    F: Future,
-    F::Output: Send + 'static,
-{
+impl<F: Future<Output = ()>> Future for MainHarness<F> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
-        std::task::ready!(this.body.poll(this.core, this.this, cx));
+        this.core.waker.register(cx.waker());
+        std::task::ready!(this.body.poll(&this.core.core, this.this, cx));
         unregister(this.registration);
         Poll::Ready(())
     }

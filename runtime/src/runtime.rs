@@ -10,9 +10,9 @@ use std::thread::JoinHandle;
 use crate::backend;
 use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
-use crate::core::Core;
+use crate::core::HasCore;
 use crate::error::TaskError;
-use crate::harness::{CatchUnwind, MainHarness};
+use crate::harness::{CatchUnwind, MainCore, MainHarness};
 use crate::registry::Registry;
 use crate::scheduler::Scheduler;
 use crate::stop::StopAll;
@@ -81,7 +81,7 @@ impl RunConfig {
         let _teardown = Teardown(shared.clone());
         let pool = workers.map(|n| Workers::start(&shared, n));
 
-        let main_core = Arc::new(Core::<()>::new(None));
+        let main_core = Arc::new(MainCore::new());
         let key = shared.registry.insert(main_core.clone());
         let mut output = None;
         let main_task = MainHarness::new(main_core.clone(), key, async {
@@ -103,7 +103,7 @@ impl RunConfig {
             Some(Ok(value)) => value,
             Some(Err(payload)) => resume_unwind(payload),
             None => {
-                let reason = match main_core.take_outcome() {
+                let reason = match main_core.core().take_outcome() {
                     Err(TaskError::Cancelled(c)) => c.to_string(),
                     Err(e) => e.to_string(),
                     Ok(()) => "ended without output".to_owned(),

@@ -63,10 +63,13 @@ where
     context::with_runtime(|rt| {
         let id = TaskId::next();
         let (_, cell) = rt.registry.insert_with(id, |key| {
-            Arc::new(TaskCell::new(id, name, rt.clone(), key, future))
+            Arc::new_cyclic(|me| TaskCell::new(me, id, name, rt.clone(), key, future))
         });
-        rt.scheduler.push(cell.clone());
-        Task::from_cell(cell)
+        // The handle is counted before the task can run: a task that completes with no handle
+        // drops its value at once (nobody could read it).
+        let task = Task::from_cell(cell.clone());
+        rt.scheduler.push(cell);
+        task
     })
     .unwrap_or_else(|| {
         panic!(

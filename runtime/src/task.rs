@@ -67,7 +67,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        self.core().cancel(None)
+        self.cell.erased().cancel(None)
     }
 
     /// Requests cancellation with a message (Python's `cancel(msg)`). If several requests
@@ -84,7 +84,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.core().cancel(Some(Arc::from(message.into())))
+        self.cell.erased().cancel(Some(Arc::from(message.into())))
     }
 
     /// `true` once the task has ended cancelled.
@@ -239,7 +239,7 @@ impl<T: Clone> Clone for Task<T> {
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
-        self.core().header().drop_handle();
+        self.core().drop_handle();
     }
 }
 
