@@ -73,3 +73,54 @@ fn thousands_of_tasks_cancelled_while_they_complete_each_end_exactly_one_way() {
     });
     assert_eq!(cancelled + completed, N);
 }
+
+/// A cancel that arrives while a task is suspending inside `catch_cancel` (after the scope
+/// has looked for a pending cancel, before the task's poll returns) is caught by the scope, like
+/// Python's `except CancelledError` around the await; it is never delivered past the handler by
+/// dropping the task. Made deterministic: after polling the scope, the task waits, within the
+/// same poll, until the cancel has been sent from the main task (which runs on its own thread).
+#[test]
+fn a_cancel_arriving_while_a_catch_cancel_scope_suspends_is_caught() {
+    use std::future::Future;
+    use std::sync::atomic::AtomicBool;
+    use std::task::Poll;
+    multi_thread().run(async {
+        for round in 0..50 {
+            let polling = Arc::new(AtomicBool::new(false));
+            let cancel_sent = Arc::new(AtomicBool::new(false));
+            let task = spawn!({
+                let (polling, cancel_sent) = (polling.clone(), cancel_sent.clone());
+                async move {
+                    // The scope, then (outside it, in the same poll of the task) a wait until
+                    // the cancel has been sent: the request arrives after the scope's checks.
+                    let mut catching =
+                        Box::pin(asyncio::catch_cancel(std::future::pending::<()>()));
+                    let mut first = true;
+                    let caught = std::future::poll_fn(move |cx| {
+                        if let Poll::Ready(outcome) = catching.as_mut().poll(cx) {
+                            return Poll::Ready(outcome);
+                        }
+                        if std::mem::take(&mut first) {
+                            polling.store(true, Ordering::SeqCst);
+                            while !cancel_sent.load(Ordering::SeqCst) {
+                                std::hint::spin_loop();
+                            }
+                        }
+                        Poll::Pending
+                    })
+                    .await;
+                    match caught {
+                        Err(_) => "caught",
+                        Ok(()) => unreachable!(),
+                    }
+                }
+            });
+            while !polling.load(Ordering::SeqCst) {
+                std::hint::spin_loop();
+            }
+            task.cancel();
+            cancel_sent.store(true, Ordering::SeqCst);
+            assert_eq!(task.await, Ok("caught"), "round {round}");
+        }
+    });
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use crate::context;
-use crate::core::ErasedCore;
+use crate::core::{self, ErasedCore};
 use crate::error::TaskError;
 use crate::id::TaskId;
 use crate::task::Task;
@@ -57,7 +57,7 @@ impl AnyTask {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        self.core.cancel(None)
+        core::cancel(&self.core, None, true)
     }
 
     /// Requests cancellation with a message. See [`Task::cancel_with`].
@@ -72,11 +72,16 @@ impl AnyTask {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.core.cancel(Some(Arc::from(message.into())))
+        core::cancel(&self.core, Some(Arc::from(message.into())), true)
     }
 
     pub(crate) fn cancel_with_arc(&self, message: Option<Arc<str>>) -> bool {
-        self.core.cancel(message)
+        core::cancel(&self.core, message, true)
+    }
+
+    /// Re-raises a delivered cancellation: pending again, not counted as a new request.
+    pub(crate) fn reraise(&self, message: Option<Arc<str>>) -> bool {
+        core::cancel(&self.core, message, false)
     }
 
     /// `true` once the task has ended cancelled.

@@ -26,7 +26,7 @@
 //! |---|---|---|
 //! | `cancel()` × completion | whoever takes `slot`'s lock first | `cancel()` first: `CANCEL_PENDING` is set and the completion turns a value into `Cancelled` (CAN-12), so `true` means "ends cancelled unless caught". Completion first: `cancel()` sees `COMPLETE` and returns `false`. |
 //! | `cancel()` × first poll | the cancel | the harness checks `CANCEL_PENDING` before every poll; a task cancelled before its first poll is dropped unpolled (CAN-01). |
-//! | `cancel()` × a poll in progress (other thread) | the cancel, at the next suspension | the request wakes the task (`HasCore::wake_for_cancel`: a spawned task schedules itself, the main task wakes `run`'s waker); after the poll returns `Pending` the harness sees `CANCEL_PENDING` and delivers it. |
+//! | `cancel()` × a poll in progress (other thread) | the cancel, at the next suspension | the request wakes the task (`HasCore::wake_for_cancel`: a spawned task schedules itself, the main task wakes `run`'s waker); after the poll returns `Pending` the harness sees `CANCEL_PENDING` and delivers it by dropping the future, unless the request arrived during that poll while a catching scope is pending inside the task: then the request's wake polls the task again so the scope sees it (a `catch_cancel` takes it; a timeout or task-group scope lets an outside one through, and it is dropped then). Found by a multi-thread test, where dropping skipped the handler; pinned by `tests/race.rs`. |
 //! | `cancel()` × `catch_cancel` taking the request | one delivery | `take_pending_cancel` clears the bit under the lock; a later `cancel()` is a new request (CAN-07, CAN-14). |
 //! | completion × awaiter registration | no lost wake-up | the awaiter checks `COMPLETE` and registers its waker under the lock; the completion sets `COMPLETE` and drains the waiters under the same lock, and wakes them after unlocking. |
 //! | completion × listener (gather, wait, task group) | exactly one notice | `listen` returns `AlreadyEnded` if `COMPLETE` is set, else registers under the lock; the completion drains listeners once. |
@@ -43,9 +43,10 @@ use std::task::{Context, Poll, Waker};
 
 use slab::Slab;
 
+use crate::cell::Schedule;
 use crate::error::{Cancelled, TaskError};
 use crate::id::TaskId;
-use crate::sync::{AtomicU32, AtomicU8, Mutex, MutexGuard, Ordering};
+use crate::sync::{AtomicU16, AtomicU32, AtomicU8, Mutex, MutexGuard, Ordering};
 
 /// A cancel was requested and not yet delivered to the task's body.
 pub(crate) const CANCEL_PENDING: u8 = 1;
@@ -151,10 +152,16 @@ pub(crate) type TaskName = Box<String>;
 /// The lock-free part of a task's state, shared by every handle whatever its type.
 pub(crate) struct Header {
     state: AtomicU8,
+    /// A spawned task's scheduling state (`cell.rs`); here because it fits in the header's
+    /// padding, which keeps a task one allocator size class smaller.
+    pub(crate) schedule: Schedule,
     id: TaskId,
     name: Option<TaskName>,
     /// Number of `catch_cancel` futures currently pending inside this task.
-    catch_depth: AtomicU32,
+    catch_depth: AtomicU16,
+    /// Where a spawned task sits in its registry shard (`RegistryKey::slot`); in the header's
+    /// padding rather than in the cell. Unused by the main task.
+    registry_slot: u32,
     /// Number of live `Task<T>` handles (not `AnyTask`s).
     handles: AtomicU32,
     /// Python's `cancelling()`: every accepted `cancel()` request, minus `uncancel()`s.
@@ -164,6 +171,10 @@ pub(crate) struct Header {
 impl Header {
     pub(crate) fn id(&self) -> TaskId {
         self.id
+    }
+
+    pub(crate) fn registry_slot(&self) -> u32 {
+        self.registry_slot
     }
 
     pub(crate) fn name(&self) -> String {
@@ -190,12 +201,14 @@ impl Header {
     }
 
     pub(crate) fn catch_depth(&self) -> u32 {
-        self.catch_depth.load(Ordering::Relaxed)
+        u32::from(self.catch_depth.load(Ordering::Relaxed))
     }
 
     /// Enters a catching scope; returns its level (the depth including it).
     pub(crate) fn enter_catch(&self) -> u32 {
-        self.catch_depth.fetch_add(1, Ordering::Relaxed) + 1
+        let depth = self.catch_depth.fetch_add(1, Ordering::Relaxed);
+        assert!(depth < u16::MAX, "catch_cancel scopes nested too deeply");
+        u32::from(depth) + 1
     }
 
     /// A cancellation is pending and the scope at `level` is the innermost catching scope, so
@@ -290,16 +303,18 @@ pub(crate) struct Core<T> {
 
 impl<T> Core<T> {
     pub(crate) fn new(name: Option<TaskName>) -> Self {
-        Self::with_id(TaskId::next(), name)
+        Self::with_id(TaskId::next(), name, 0)
     }
 
-    pub(crate) fn with_id(id: TaskId, name: Option<TaskName>) -> Self {
+    pub(crate) fn with_id(id: TaskId, name: Option<TaskName>, registry_slot: u32) -> Self {
         Core {
             header: Header {
                 state: AtomicU8::new(0),
+                schedule: Schedule::new_scheduled(),
                 id,
                 name,
-                catch_depth: AtomicU32::new(0),
+                catch_depth: AtomicU16::new(0),
+                registry_slot,
                 handles: AtomicU32::new(0),
                 cancel_requests: AtomicU32::new(0),
             },
@@ -328,14 +343,15 @@ impl<T> Core<T> {
     }
 
     /// Requests cancellation. `false` iff the task has already ended. Does not wake the task:
-    /// its owner does that ([`ErasedCore::cancel`]).
+    /// [`cancel`] does that.
+    #[cfg(all(test, asyncio_loom))]
     pub(crate) fn cancel(&self, message: Option<Arc<str>>) -> bool {
         self.request_cancel(message, true)
     }
 
     /// Sets a pending cancellation; `counted` says whether it is a new request for
     /// `cancelling()` (a re-raise of a delivered cancellation is not).
-    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
+    pub(crate) fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
         let mut slot = self.lock();
         let state = self.header.state();
         if state & COMPLETE != 0 {
@@ -542,7 +558,9 @@ pub(crate) trait HasCore: Send + Sync + 'static {
     }
     /// A cancellation was requested: wake the task so that it is delivered even if the task is
     /// parked in a long sleep.
-    fn wake_for_cancel(&self) {}
+    fn wake_for_cancel(this: Arc<Self>) {
+        drop(this);
+    }
 }
 
 impl<T: Send + 'static> HasCore for Core<T> {
@@ -557,6 +575,8 @@ pub(crate) trait TypedCore<T>: Send + Sync {
     fn core(&self) -> &Core<T>;
     fn erased(&self) -> &dyn ErasedCore;
     fn into_erased(self: Arc<Self>) -> Arc<dyn ErasedCore>;
+    /// See [`ErasedCore::wake_for_cancel`].
+    fn wake_for_cancel(self: Arc<Self>);
 }
 
 impl<C: HasCore> TypedCore<C::Output> for C {
@@ -569,16 +589,33 @@ impl<C: HasCore> TypedCore<C::Output> for C {
     fn into_erased(self: Arc<Self>) -> Arc<dyn ErasedCore> {
         self
     }
+    fn wake_for_cancel(self: Arc<Self>) {
+        HasCore::wake_for_cancel(self);
+    }
+}
+
+/// Requests cancellation of `task` and wakes it (Python's `cancel()`); `false` iff it has
+/// ended. With `counted == false`, re-raises a delivered cancellation without counting a new
+/// request (Python's bare `raise`).
+pub(crate) fn cancel(task: &Arc<dyn ErasedCore>, message: Option<Arc<str>>, counted: bool) -> bool {
+    let accepted = task.request_cancel(message, counted);
+    if accepted {
+        task.clone().wake_for_cancel();
+    }
+    accepted
 }
 
 /// The type-erased view of a task used by [`AnyTask`](crate::AnyTask), the registry, gather and
 /// wait.
 pub(crate) trait ErasedCore: Send + Sync + 'static {
     fn header(&self) -> &Header;
-    fn cancel(&self, message: Option<Arc<str>>) -> bool;
-    /// Makes a cancellation pending again without counting a new request (re-raising one
-    /// that was delivered, Python's bare `raise`).
-    fn reraise(&self, message: Option<Arc<str>>) -> bool;
+    /// Records a cancellation request; `counted` says whether it is a new request for
+    /// `cancelling()` (a re-raise of a delivered one is not). Does not wake the task: see
+    /// [`cancel`]. `false` iff the task has ended.
+    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool;
+    /// Wakes the task so that a cancellation is delivered even if it is parked in a long sleep.
+    /// By value: a spawned task schedules itself with this very reference.
+    fn wake_for_cancel(self: Arc<Self>);
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>>;
     /// Waits for the end, registering a waker under `key`; the error if it failed.
     fn poll_done(
@@ -599,20 +636,12 @@ impl<C: HasCore> ErasedCore for C {
         &HasCore::core(self).header
     }
 
-    fn cancel(&self, message: Option<Arc<str>>) -> bool {
-        let accepted = HasCore::core(self).cancel(message);
-        if accepted {
-            self.wake_for_cancel();
-        }
-        accepted
+    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
+        HasCore::core(self).request_cancel(message, counted)
     }
 
-    fn reraise(&self, message: Option<Arc<str>>) -> bool {
-        let accepted = HasCore::core(self).request_cancel(message, false);
-        if accepted {
-            self.wake_for_cancel();
-        }
-        accepted
+    fn wake_for_cancel(self: Arc<Self>) {
+        HasCore::wake_for_cancel(self);
     }
 
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {

@@ -158,7 +158,7 @@ impl Cancelled {
         let task =
             crate::context::current_task().expect("Cancelled::reraise called outside a task");
         // Re-raising is not a new request: Python's cancelling() count stays as it is.
-        let _ = task.core().reraise(self.message);
+        let _ = task.reraise(self.message);
         std::future::pending().await
     }
 }

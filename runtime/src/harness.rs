@@ -33,7 +33,8 @@ pin_project! {
         future: Option<F>,
         // Boxed: rarely used, and it would otherwise make every task bigger.
         stopping: Option<Box<(StopAll, Option<Arc<str>>)>>,
-        finished: bool,
+        // No `finished` flag: the body has finished exactly when its `Core` is complete (only
+        // the body, or its owner's teardown, completes it).
     }
 }
 
@@ -46,7 +47,6 @@ where
         Body {
             future: Some(future),
             stopping: None,
-            finished: false,
         }
     }
 
@@ -54,10 +54,9 @@ where
     /// completes `core` as cancelled, so no awaiter waits forever. `false` if it had ended.
     pub(crate) fn abandon(self: Pin<&mut Self>, core: &Core<F::Output>) -> bool {
         let mut this = self.project();
-        if *this.finished {
+        if core.header().is_done() {
             return false;
         }
-        *this.finished = true;
         *this.stopping = None;
         let future = &mut this.future;
         let _ = catch_unwind(AssertUnwindSafe(|| future.set(None)));
@@ -74,7 +73,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<()> {
         let mut body = self.project();
-        if *body.finished {
+        if core.header().is_done() {
             return Poll::Ready(());
         }
         let header = core.header();
@@ -86,15 +85,12 @@ where
             }
             let message = message.take();
             *body.stopping = None;
-            return finish(
-                body.finished,
-                core,
-                Err(TaskError::Cancelled(Cancelled::new(message))),
-            );
+            return finish(core, Err(TaskError::Cancelled(Cancelled::new(message))));
         }
 
         let deliver_now = header.cancel_pending() && header.catch_depth() == 0;
         if !deliver_now {
+            let requests_before = header.cancelling();
             let polled = {
                 let _current = CurrentTaskGuard::enter(this);
                 let future = body
@@ -107,16 +103,24 @@ where
             match polled {
                 Ok(Poll::Ready(value)) => {
                     body.future.set(None);
-                    return finish(body.finished, core, Ok(value));
+                    return finish(core, Ok(value));
                 }
                 Err(payload) => {
                     let error = panicked(&*payload);
                     drop(payload);
                     let _ = catch_unwind(AssertUnwindSafe(|| body.future.set(None)));
-                    return finish(body.finished, core, Err(error));
+                    return finish(core, Err(error));
                 }
                 Ok(Poll::Pending) => {
                     if !header.cancel_pending() {
+                        return Poll::Pending;
+                    }
+                    // A request that arrived during this poll, after the catching scopes inside
+                    // the task had looked, is not dropped through them: the request's wake
+                    // polls the task again, and the scopes see it then (a `catch_cancel`
+                    // takes it, CAN-07). One that was pending while they looked, and that no
+                    // scope took, is delivered now.
+                    if header.catch_depth() > 0 && header.cancelling() != requests_before {
                         return Poll::Pending;
                     }
                 }
@@ -137,30 +141,21 @@ where
         };
         if let Some(error) = drop_panic {
             // A destructor panicked while being cancelled: that panic is the outcome (BG-05).
-            return finish(body.finished, core, Err(error));
+            return finish(core, Err(error));
         }
         if forwarded.is_empty() {
-            return finish(
-                body.finished,
-                core,
-                Err(TaskError::Cancelled(Cancelled::new(message))),
-            );
+            return finish(core, Err(TaskError::Cancelled(Cancelled::new(message))));
         }
         let mut stop = StopAll::new(forwarded);
         if stop.poll_stopped(cx).is_ready() {
-            return finish(
-                body.finished,
-                core,
-                Err(TaskError::Cancelled(Cancelled::new(message))),
-            );
+            return finish(core, Err(TaskError::Cancelled(Cancelled::new(message))));
         }
         *body.stopping = Some(Box::new((stop, message)));
         Poll::Pending
     }
 }
 
-fn finish<T>(finished: &mut bool, core: &Core<T>, outcome: Result<T, TaskError>) -> Poll<()> {
-    *finished = true;
+fn finish<T>(core: &Core<T>, outcome: Result<T, TaskError>) -> Poll<()> {
     core.complete(outcome);
     Poll::Ready(())
 }
@@ -193,8 +188,8 @@ impl HasCore for MainCore {
         &self.core
     }
 
-    fn wake_for_cancel(&self) {
-        self.waker.wake();
+    fn wake_for_cancel(this: Arc<Self>) {
+        this.waker.wake();
     }
 }
 
@@ -212,7 +207,7 @@ pin_project! {
     impl<F: Future<Output = ()>> PinnedDrop for MainHarness<F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if !this.body.finished {
+            if !this.core.core.header().is_done() {
                 // Dropped unfinished (a panic unwinding through `run`): its awaiters must not
                 // wait forever.
                 this.core.core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));

@@ -92,7 +92,7 @@ impl OwnCancel {
             Verdict::Ours
         } else {
             // Someone else cancelled the task as well: let that cancellation through.
-            let _ = task.core().reraise(message);
+            let _ = task.reraise(message);
             self.requested.store(false, Ordering::Release);
             Verdict::Continue
         }

@@ -27,6 +27,25 @@ pub(crate) struct RegistryKey {
     key: u32,
 }
 
+impl RegistryKey {
+    /// The place within the shard; with the task's id, all there is to a key.
+    pub(crate) fn slot(self) -> u32 {
+        self.key
+    }
+
+    /// The key of task `id` at `slot` of its shard.
+    pub(crate) fn of(id: TaskId, slot: u32) -> Self {
+        RegistryKey {
+            shard: shard_of(id) as u32,
+            key: slot,
+        }
+    }
+}
+
+fn shard_of(id: TaskId) -> usize {
+    (id.as_u64() as usize) % SHARDS
+}
+
 /// Cache-line padding so that neighbouring shards do not share a line.
 #[repr(align(128))]
 struct Shard(Mutex<Slab<Arc<dyn ErasedCore>>>);
@@ -52,7 +71,7 @@ impl Registry {
     }
 
     pub(crate) fn insert(&self, task: Arc<dyn ErasedCore>) -> RegistryKey {
-        let index = (task.header().id().as_u64() as usize) % SHARDS;
+        let index = shard_of(task.header().id());
         let key = self.shard(index).insert(task);
         RegistryKey {
             shard: index as u32,
@@ -66,7 +85,7 @@ impl Registry {
         id: TaskId,
         make: impl FnOnce(RegistryKey) -> Arc<C>,
     ) -> (RegistryKey, Arc<C>) {
-        let index = (id.as_u64() as usize) % SHARDS;
+        let index = shard_of(id);
         let mut shard = self.shard(index);
         let entry = shard.vacant_entry();
         let key = RegistryKey {

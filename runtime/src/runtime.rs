@@ -74,7 +74,7 @@ impl RunConfig {
     pub fn run<F: Future>(self, main: F) -> F::Output {
         let workers = self.workers();
         let shared = Arc::new(Shared {
-            scheduler: Scheduler::new(),
+            scheduler: Scheduler::new(workers.is_none()),
             registry: Registry::new(),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());

@@ -13,7 +13,16 @@
 //! reactor; a push wakes one sleeper. At most one woken sleeper is on its way at a time
 //! (`notified`), and a runner that finds more work than it can do wakes the next one, as
 //! `async-executor` does, so a burst of spawns costs one wake-up, not one per task.
+//!
+//! A current-thread runtime has one runner, and almost every push comes from that runner's own
+//! thread (spawns, and tasks waking each other). Those go to a thread-local FIFO instead: no
+//! atomics, no fence, no sleeper check (measured: current-thread spawn + await went from 1.32x
+//! to ~1.1x raw async-std's `spawn_local`). Pushes from other threads (timers, `std` threads)
+//! still use the shared queue; the runner takes from both, and from the shared queue at least
+//! every [`LOCAL_STREAK`] tasks, so neither starves.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -27,6 +36,21 @@ use pin_project_lite::pin_project;
 /// polls its own future again.
 const BUDGET: usize = 128;
 
+/// Tasks a current-thread runner takes from its local queue before it looks at the shared one.
+const LOCAL_STREAK: usize = 32;
+
+thread_local! {
+    /// The address of the single-runner scheduler whose runner is being polled on this thread
+    /// (0: none). Only compared, never dereferenced.
+    static RUNNING_HERE: Cell<usize> = const { Cell::new(0) };
+    /// That runner's local queue.
+    static LOCAL_QUEUE: RefCell<VecDeque<Arc<dyn Runnable>>> = const { RefCell::new(VecDeque::new()) };
+}
+
+fn pop_local() -> Option<Arc<dyn Runnable>> {
+    LOCAL_QUEUE.with(|queue| queue.borrow_mut().pop_front())
+}
+
 /// Something the run queue can run: a spawned task's cell.
 pub(crate) trait Runnable: Send + Sync {
     /// Polls the task once; it was taken from the queue.
@@ -35,6 +59,8 @@ pub(crate) trait Runnable: Send + Sync {
 
 /// One runtime's queue of tasks ready to run, and the runners waiting for work.
 pub(crate) struct Scheduler {
+    /// One runner (a current-thread runtime): its own pushes use the thread-local queue.
+    single_runner: bool,
     queue: ConcurrentQueue<Arc<dyn Runnable>>,
     /// Runners waiting for work, by runner id.
     sleepers: Mutex<Vec<(u64, Waker)>>,
@@ -46,8 +72,9 @@ pub(crate) struct Scheduler {
 }
 
 impl Scheduler {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(single_runner: bool) -> Self {
         Scheduler {
+            single_runner,
             queue: ConcurrentQueue::unbounded(),
             sleepers: Mutex::new(Vec::new()),
             sleeping: AtomicUsize::new(0),
@@ -58,6 +85,10 @@ impl Scheduler {
 
     /// Queues a task that is ready to run.
     pub(crate) fn push(&self, task: Arc<dyn Runnable>) {
+        if self.single_runner && RUNNING_HERE.with(Cell::get) == self.address() {
+            LOCAL_QUEUE.with(|queue| queue.borrow_mut().push_back(task));
+            return;
+        }
         // Closed only after the runtime has ended: the task is dropped, which breaks the
         // cell → runtime → queue → cell cycle.
         if self.queue.push(task).is_ok() {
@@ -84,6 +115,10 @@ impl Scheduler {
             Some((_, waker)) => waker.wake(),
             None => self.notified.store(false, Ordering::Release),
         }
+    }
+
+    fn address(&self) -> usize {
+        self as *const Self as usize
     }
 
     fn sleepers(&self) -> MutexGuard<'_, Vec<(u64, Waker)>> {
@@ -127,6 +162,13 @@ pin_project! {
             if *this.asleep {
                 wake_up(this.scheduler, *this.id);
             }
+            if this.scheduler.single_runner {
+                // The runtime is over: its tasks must not stay in this thread's queue. Popped
+                // one at a time, as dropping a task can push another.
+                while let Some(task) = pop_local() {
+                    drop(task);
+                }
+            }
         }
     }
 }
@@ -143,12 +185,54 @@ fn wake_up(scheduler: &Scheduler, id: u64) {
     }
 }
 
+/// Marks this thread as running `scheduler`'s single runner while alive.
+struct RunningHere(usize);
+
+impl RunningHere {
+    fn enter(scheduler: &Scheduler) -> Option<RunningHere> {
+        scheduler
+            .single_runner
+            .then(|| RunningHere(RUNNING_HERE.with(|here| here.replace(scheduler.address()))))
+    }
+}
+
+impl Drop for RunningHere {
+    fn drop(&mut self) {
+        RUNNING_HERE.with(|here| here.set(self.0));
+    }
+}
+
+impl Scheduler {
+    /// The next task for a runner that has taken `streak` local tasks in a row.
+    fn next(&self, streak: &mut usize) -> Option<Arc<dyn Runnable>> {
+        if self.single_runner && *streak < LOCAL_STREAK {
+            if let Some(task) = pop_local() {
+                *streak += 1;
+                return Some(task);
+            }
+        }
+        *streak = 0;
+        match self.queue.pop() {
+            Ok(task) => {
+                if !self.single_runner && !self.queue.is_empty() {
+                    // More than this runner can start right now: let a sleeper help.
+                    self.notify();
+                }
+                Some(task)
+            }
+            Err(_) if self.single_runner => pop_local(),
+            Err(_) => None,
+        }
+    }
+}
+
 impl<F: Future> Future for Run<'_, F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let scheduler = *this.scheduler;
+        let _here = RunningHere::enter(scheduler);
         if *this.asleep {
             *this.asleep = false;
             wake_up(scheduler, *this.id);
@@ -157,17 +241,14 @@ impl<F: Future> Future for Run<'_, F> {
             return Poll::Ready(output);
         }
         let mut ran = 0;
+        let mut streak = 0;
         while ran < BUDGET {
-            match scheduler.queue.pop() {
-                Ok(task) => {
+            match scheduler.next(&mut streak) {
+                Some(task) => {
                     ran += 1;
-                    if !scheduler.queue.is_empty() {
-                        // More than this runner can start right now: let a sleeper help.
-                        scheduler.notify();
-                    }
                     task.run();
                 }
-                Err(_) => {
+                None => {
                     // Register as a sleeper, then look again: a push that did not see us has
                     // made its task visible by now.
                     {
@@ -183,6 +264,8 @@ impl<F: Future> Future for Run<'_, F> {
                     }
                     *this.asleep = true;
                     fence(Ordering::SeqCst);
+                    // The local queue is empty here (`next` returned `None`) and only this
+                    // thread fills it.
                     if scheduler.queue.is_empty() {
                         return Poll::Pending;
                     }

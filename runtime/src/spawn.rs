@@ -63,7 +63,7 @@ where
     context::with_runtime(|rt| {
         let id = TaskId::next();
         let (_, cell) = rt.registry.insert_with(id, |key| {
-            Arc::new_cyclic(|me| TaskCell::new(me, id, name, rt.clone(), key, future))
+            Arc::new(TaskCell::new(id, name, rt.clone(), key, future))
         });
         // The handle is counted before the task can run: a task that completes with no handle
         // drops its value at once (nobody could read it).

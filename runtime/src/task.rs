@@ -48,6 +48,14 @@ impl<T> Task<T> {
         self.cell.core()
     }
 
+    fn cancel_with_arc(&self, message: Option<Arc<str>>) -> bool {
+        let accepted = self.core().request_cancel(message, true);
+        if accepted {
+            self.cell.clone().wake_for_cancel();
+        }
+        accepted
+    }
+
     /// Requests cancellation (Python's `cancel()`): `false` iff the task is already done.
     ///
     /// The request is delivered at the task's next suspension point: its future is dropped
@@ -67,7 +75,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        self.cell.erased().cancel(None)
+        self.cancel_with_arc(None)
     }
 
     /// Requests cancellation with a message (Python's `cancel(msg)`). If several requests
@@ -84,7 +92,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.cell.erased().cancel(Some(Arc::from(message.into())))
+        self.cancel_with_arc(Some(Arc::from(message.into())))
     }
 
     /// `true` once the task has ended cancelled.
