@@ -161,7 +161,7 @@ mod loom_models {
     use loom::thread;
 
     use super::Registry;
-    use crate::core::{Core, ErasedCore};
+    use crate::core::Core;
 
     fn task() -> Arc<Core<()>> {
         Arc::new(Core::new(None))

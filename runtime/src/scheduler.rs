@@ -25,12 +25,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use concurrent_queue::ConcurrentQueue;
 use pin_project_lite::pin_project;
+
+use crate::sync::{fence, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
 
 /// Tasks a runner takes from the queue before it yields to the backend (reactor, timers) and
 /// polls its own future again.
@@ -279,3 +280,7 @@ impl<F: Future> Future for Run<'_, F> {
         Poll::Pending
     }
 }
+
+#[cfg(all(test, asyncio_loom))]
+#[path = "scheduler_loom.rs"]
+mod loom_models;
