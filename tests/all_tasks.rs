@@ -185,6 +185,18 @@ fn all_07_empty_input_returns_at_once_and_duplicates_collapse() {
         let t = spawn!(async { 1 });
         let (done, _) = wait([&t, &t]).await;
         assert_eq!(done.len(), 1);
+        // Out of spawn order, repeated apart, one still running: each task counted once.
+        let u = spawn!(async { 2 });
+        let slow = spawn!(async {
+            asyncio::sleep(Duration::from_secs(10)).await;
+            3
+        });
+        let (done, pending) = wait([&u, &slow, &t, &u, &slow])
+            .timeout(Duration::from_millis(20))
+            .await;
+        assert_eq!((done.len(), pending.len()), (2, 1));
+        assert!(pending.contains(&&slow));
+        slow.cancel();
     });
 }
 
