@@ -5,6 +5,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::{Duration, Instant};
 
 use asyncio::{spawn, yield_now, Flavor, RunConfig};
 
@@ -59,10 +60,18 @@ async fn round() {
             let _ = task.await;
         }
     }
-    // Let detached tasks end.
-    for _ in 0..4 {
-        yield_now().await;
+    settle().await;
+}
+
+/// Waits until every task but main has ended (the detached ones run on the workers, which a
+/// loaded machine may delay), then a little longer for the workers to let go of the last ones.
+async fn settle() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while asyncio::all_tasks().len() > 1 {
+        assert!(Instant::now() < deadline, "tasks did not end within 10 s");
+        asyncio::sleep(Duration::from_millis(1)).await;
     }
+    asyncio::sleep(Duration::from_millis(20)).await;
 }
 
 #[test]
@@ -97,11 +106,13 @@ fn ended_tasks_leave_no_memory_behind_on_either_flavor() {
                 round().await;
             }
             let grown = LIVE.load(Ordering::SeqCst) - before;
-            // A leak of one task per round would already be ~200 B; a leaked task per task
-            // is megabytes. The slack covers allocator-visible buffers that move between
-            // rounds (the run queue's blocks).
+            // A leaked task is ~200 B, so a leak per task would be ~3 MB here (a deliberate one
+            // measured 3.48 MB). The slack covers buffers that legitimately grow in a later
+            // round: on two workers, how many tasks are alive at once varies with the machine's
+            // load, and the registry's slabs keep the capacity of the highest count (up to
+            // ~55 KB seen under load).
             assert!(
-                grown < 16 * 1024,
+                grown < 256 * 1024,
                 "{flavor:?}: {grown} bytes still allocated after 3 x {N} tasks ended"
             );
         });

@@ -83,18 +83,20 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    /// A new task, already in its `Arc`: a cell never exists outside one (the pinning in
+    /// [`with_body`](Self::with_body) relies on it).
     pub(crate) fn new(
         id: TaskId,
         name: Option<TaskName>,
         shared: Arc<Shared>,
         registration: RegistryKey,
         future: F,
-    ) -> Self {
-        TaskCell {
+    ) -> Arc<Self> {
+        Arc::new(TaskCell {
             core: Core::with_id(id, name, registration.slot()),
             shared,
             body: Mutex::new(Body::new(future)),
-        }
+        })
     }
 
     /// Runs `f` on the pinned body.
@@ -109,12 +111,12 @@ where
         let mut body = self.body.lock().unwrap_or_else(PoisonError::into_inner);
         // SAFETY: `Pin::new_unchecked` requires that the body is never moved again until it is
         // dropped. The body is a field of this cell, and a cell is only ever created inside an
-        // `Arc` (`spawn_inner` → `Arc::new`) that is never unwrapped (no `Arc::into_inner`,
-        // `try_unwrap` or `get_mut` on a cell), so the cell never moves; the body is only
-        // reached through this mutex and only as `Pin<&mut Body<F>>`, and `Body` has no method
-        // that moves the future out (`Body::poll` and `Body::abandon` drop it in place with
-        // `Pin::set`). It is dropped in place when the cell is dropped. Tested by
-        // `tests/pinned.rs`: self-referential futures that check their own address.
+        // `Arc` (`TaskCell::new` returns the `Arc`) that is never unwrapped (no
+        // `Arc::into_inner`, `try_unwrap` or `get_mut` on a cell), so the cell never moves. The
+        // body is only reached through this mutex and only as `Pin<&mut Body<F>>`, and `Body`
+        // has no method that moves the future out (`Body::poll` and `Body::abandon` drop it in
+        // place with `Pin::set`). It is dropped in place when the cell is dropped. Tested by
+        // `tests/pinned.rs`: futures that check their own address on every poll and drop.
         f(unsafe { Pin::new_unchecked(&mut *body) })
     }
 

@@ -1,7 +1,6 @@
 //! Creating tasks: Python's `asyncio.create_task`.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use crate::cell::TaskCell;
 use crate::context;
@@ -62,9 +61,9 @@ where
 {
     context::with_runtime(|rt| {
         let id = TaskId::next();
-        let (_, cell) = rt.registry.insert_with(id, |key| {
-            Arc::new(TaskCell::new(id, name, rt.clone(), key, future))
-        });
+        let (_, cell) = rt
+            .registry
+            .insert_with(id, |key| TaskCell::new(id, name, rt.clone(), key, future));
         // The handle is counted before the task can run: a task that completes with no handle
         // drops its value at once (nobody could read it).
         let task = Task::from_cell(cell.clone());
