@@ -342,15 +342,9 @@ impl<T> Core<T> {
         self.header.state.store(state, Ordering::Release);
     }
 
-    /// Requests cancellation. `false` iff the task has already ended. Does not wake the task:
-    /// [`cancel`] does that.
-    #[cfg(all(test, asyncio_loom))]
-    pub(crate) fn cancel(&self, message: Option<Arc<str>>) -> bool {
-        self.request_cancel(message, true)
-    }
-
-    /// Sets a pending cancellation; `counted` says whether it is a new request for
-    /// `cancelling()` (a re-raise of a delivered cancellation is not).
+    /// Sets a pending cancellation; `false` iff the task has already ended. `counted` says
+    /// whether it is a new request for `cancelling()` (a re-raise of a delivered cancellation is
+    /// not). Does not wake the task: [`cancel`] does that.
     pub(crate) fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
         let mut slot = self.lock();
         let state = self.header.state();
@@ -570,13 +564,48 @@ impl<T: Send + 'static> HasCore for Core<T> {
     }
 }
 
+/// What both kinds of handle can do to cancel a task: [`Task<T>`](crate::Task) (through
+/// [`TypedCore`]) and [`AnyTask`](crate::AnyTask) (through [`ErasedCore`]); see [`cancel`].
+pub(crate) trait Cancel: Send + Sync {
+    /// Records a cancellation request; `counted` says whether it is a new request for
+    /// `cancelling()` (a re-raise of a delivered one is not). Does not wake the task: see
+    /// [`cancel`]. `false` iff the task has ended.
+    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool;
+    /// Wakes the task so that a cancellation is delivered even if it is parked in a long sleep.
+    /// By value: a spawned task schedules itself with this very reference.
+    fn wake_for_cancel(self: Arc<Self>);
+}
+
+impl<C: HasCore> Cancel for C {
+    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
+        HasCore::core(self).request_cancel(message, counted)
+    }
+
+    fn wake_for_cancel(self: Arc<Self>) {
+        HasCore::wake_for_cancel(self);
+    }
+}
+
+/// Requests cancellation of `task` and wakes it (Python's `cancel()`); `false` iff it has
+/// ended. With `counted == false`, re-raises a delivered cancellation without counting a new
+/// request (Python's bare `raise`).
+pub(crate) fn cancel<C: Cancel + ?Sized>(
+    task: &Arc<C>,
+    message: Option<Arc<str>>,
+    counted: bool,
+) -> bool {
+    let accepted = task.request_cancel(message, counted);
+    if accepted {
+        task.clone().wake_for_cancel();
+    }
+    accepted
+}
+
 /// What a [`Task<T>`](crate::Task) points at: a task with output `T`, whatever its future.
-pub(crate) trait TypedCore<T>: Send + Sync {
+pub(crate) trait TypedCore<T>: Cancel {
     fn core(&self) -> &Core<T>;
     fn erased(&self) -> &dyn ErasedCore;
     fn into_erased(self: Arc<Self>) -> Arc<dyn ErasedCore>;
-    /// See [`ErasedCore::wake_for_cancel`].
-    fn wake_for_cancel(self: Arc<Self>);
 }
 
 impl<C: HasCore> TypedCore<C::Output> for C {
@@ -589,33 +618,12 @@ impl<C: HasCore> TypedCore<C::Output> for C {
     fn into_erased(self: Arc<Self>) -> Arc<dyn ErasedCore> {
         self
     }
-    fn wake_for_cancel(self: Arc<Self>) {
-        HasCore::wake_for_cancel(self);
-    }
-}
-
-/// Requests cancellation of `task` and wakes it (Python's `cancel()`); `false` iff it has
-/// ended. With `counted == false`, re-raises a delivered cancellation without counting a new
-/// request (Python's bare `raise`).
-pub(crate) fn cancel(task: &Arc<dyn ErasedCore>, message: Option<Arc<str>>, counted: bool) -> bool {
-    let accepted = task.request_cancel(message, counted);
-    if accepted {
-        task.clone().wake_for_cancel();
-    }
-    accepted
 }
 
 /// The type-erased view of a task used by [`AnyTask`](crate::AnyTask), the registry, gather and
 /// wait.
-pub(crate) trait ErasedCore: Send + Sync + 'static {
+pub(crate) trait ErasedCore: Cancel + 'static {
     fn header(&self) -> &Header;
-    /// Records a cancellation request; `counted` says whether it is a new request for
-    /// `cancelling()` (a re-raise of a delivered one is not). Does not wake the task: see
-    /// [`cancel`]. `false` iff the task has ended.
-    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool;
-    /// Wakes the task so that a cancellation is delivered even if it is parked in a long sleep.
-    /// By value: a spawned task schedules itself with this very reference.
-    fn wake_for_cancel(self: Arc<Self>);
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>>;
     /// Waits for the end, registering a waker under `key`; the error if it failed.
     fn poll_done(
@@ -634,14 +642,6 @@ pub(crate) trait ErasedCore: Send + Sync + 'static {
 impl<C: HasCore> ErasedCore for C {
     fn header(&self) -> &Header {
         &HasCore::core(self).header
-    }
-
-    fn request_cancel(&self, message: Option<Arc<str>>, counted: bool) -> bool {
-        HasCore::core(self).request_cancel(message, counted)
-    }
-
-    fn wake_for_cancel(self: Arc<Self>) {
-        HasCore::wake_for_cancel(self);
     }
 
     fn take_pending_cancel(&self) -> Option<Option<Arc<str>>> {

@@ -55,7 +55,7 @@ fn loom_cancel_races_completion_and_its_answer_matches_the_outcome() {
             let core = new_core(1);
             let canceller = {
                 let core = core.clone();
-                thread::spawn(move || core.cancel(None))
+                thread::spawn(move || core.request_cancel(None, true))
             };
             core.complete(Ok(7));
             let accepted = canceller.join().unwrap();
@@ -71,7 +71,10 @@ fn loom_cancel_races_completion_and_its_answer_matches_the_outcome() {
                 assert!(state & CANCELLED == 0);
                 assert_eq!(core.take_outcome(), Ok(7));
             }
-            assert!(!core.cancel(None), "done: cancel() is false forever after");
+            assert!(
+                !core.request_cancel(None, true),
+                "done: cancel() is false forever after"
+            );
         },
     );
 }
@@ -138,7 +141,7 @@ fn loom_a_caught_cancellation_is_delivered_once_and_not_again_at_completion() {
             let core = new_core(1);
             let canceller = {
                 let core = core.clone();
-                thread::spawn(move || core.cancel(Some("a".into())))
+                thread::spawn(move || core.request_cancel(Some("a".into()), true))
             };
             // The task's own thread: a catch_cancel takes the request if it is there, then the
             // body returns a value.
@@ -233,7 +236,7 @@ fn loom_cancel_completion_and_two_awaiters_race_and_all_agree() {
             core.drop_handle();
             let canceller = {
                 let core = core.clone();
-                thread::spawn(move || core.cancel(Some("stop".into())))
+                thread::spawn(move || core.request_cancel(Some("stop".into()), true))
             };
             let awaiter = {
                 let core = core.clone();

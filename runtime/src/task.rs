@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use crate::any_task::{debug_task, AnyTask};
 use crate::context;
-use crate::core::{Core, ErasedCore, TypedCore};
+use crate::core::{self, Core, ErasedCore, TypedCore};
 use crate::error::TaskError;
 use crate::id::TaskId;
 
@@ -48,14 +48,6 @@ impl<T> Task<T> {
         self.cell.core()
     }
 
-    fn cancel_with_arc(&self, message: Option<Arc<str>>) -> bool {
-        let accepted = self.core().request_cancel(message, true);
-        if accepted {
-            self.cell.clone().wake_for_cancel();
-        }
-        accepted
-    }
-
     /// Requests cancellation (Python's `cancel()`): `false` iff the task is already done.
     ///
     /// The request is delivered at the task's next suspension point: its future is dropped
@@ -75,7 +67,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        self.cancel_with_arc(None)
+        core::cancel(&self.cell, None, true)
     }
 
     /// Requests cancellation with a message (Python's `cancel(msg)`). If several requests
@@ -92,7 +84,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.cancel_with_arc(Some(Arc::from(message.into())))
+        core::cancel(&self.cell, Some(Arc::from(message.into())), true)
     }
 
     /// `true` once the task has ended cancelled.
