@@ -86,6 +86,15 @@ enum Waiter {
     Listen(Arc<dyn CompletionListener>, usize),
 }
 
+impl Waiter {
+    fn notify(self, ended: Ended) {
+        match self {
+            Waiter::Wake(waker) => waker.wake(),
+            Waiter::Listen(listener, index) => listener.completed(index, ended),
+        }
+    }
+}
+
 /// Who is waiting for the task. The first waiter (an awaiter's waker, or the listener of the
 /// gather or wait that watches the task) is stored inline and the rest behind a pointer: most
 /// tasks have exactly one, and this keeps the common case to no allocation.
@@ -130,15 +139,12 @@ impl Waiters {
     }
 
     fn notify(self, ended: Ended) {
-        let more = self
-            .more
-            .into_iter()
-            .flat_map(|more| *more)
-            .map(|(_, waiter)| waiter);
-        for waiter in self.first.into_iter().chain(more) {
-            match waiter {
-                Waiter::Wake(waker) => waker.wake(),
-                Waiter::Listen(listener, index) => listener.completed(index, ended),
+        if let Some(waiter) = self.first {
+            waiter.notify(ended);
+        }
+        if let Some(more) = self.more {
+            for (_, waiter) in *more {
+                waiter.notify(ended);
             }
         }
     }

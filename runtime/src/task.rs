@@ -322,7 +322,9 @@ impl<T: Send + 'static> Future for TaskFuture<T> {
             .task
             .as_ref()
             .expect("TaskFuture polled after completion");
-        if this.waiter.is_none() {
+        // A task that is done is not the one running; only a first poll of an unfinished task
+        // pays for the thread-local lookup.
+        if this.waiter.is_none() && !task.done() {
             let id = task.id();
             if context::current_task_id() == Some(id) {
                 // A task awaiting itself would wait forever (Python: RuntimeError).
