@@ -124,9 +124,8 @@ where
     fn finished(&self) {
         self.core.header().schedule.finish();
         let header = self.core.header();
-        self.shared
-            .registry
-            .remove(RegistryKey::of(header.id(), header.registry_slot()));
+        let registry = &self.shared.registry;
+        registry.remove(registry.key_of(header.id(), header.registry_slot()));
     }
 }
 

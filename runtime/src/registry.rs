@@ -1,8 +1,13 @@
 //! Each runtime's set of live tasks, behind `all_tasks()` and shutdown.
 //!
-//! Sharded: a single `Mutex<HashMap>` made spawn ~1.9x slower than raw async-std under two
-//! threads. Each task is inserted into the shard picked by its id and remembers its slab key, so
-//! removal is O(1) and two threads rarely meet on the same lock.
+//! Sharded on a multi-thread runtime: a single `Mutex<HashMap>` made spawn ~1.9x slower than raw
+//! async-std under two threads. Each task is inserted into the shard picked by its id and
+//! remembers its slab key, so removal is O(1) and two threads rarely meet on the same lock.
+//!
+//! A current-thread runtime has one shard: its tasks are inserted and removed by one thread, so
+//! there is no contention to spread, and one slab filled and emptied in order is one stream of
+//! memory for the prefetcher instead of sixteen interleaved ones. At 1M tasks the cache misses on
+//! the slab entries were ~13% of spawn + await with sixteen shards (`perf`, docs/performance.md).
 
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError};
@@ -14,6 +19,7 @@ use crate::core::ErasedCore;
 use crate::id::TaskId;
 use crate::sync::{Mutex, MutexGuard};
 
+/// Shards of a multi-thread runtime's registry.
 #[cfg(not(asyncio_loom))]
 const SHARDS: usize = 16;
 // Ids grow from one loom iteration to the next; one shard keeps the model deterministic.
@@ -32,18 +38,6 @@ impl RegistryKey {
     pub(crate) fn slot(self) -> u32 {
         self.key
     }
-
-    /// The key of task `id` at `slot` of its shard.
-    pub(crate) fn of(id: TaskId, slot: u32) -> Self {
-        RegistryKey {
-            shard: shard_of(id) as u32,
-            key: slot,
-        }
-    }
-}
-
-fn shard_of(id: TaskId) -> usize {
-    (id.as_u64() as usize) % SHARDS
 }
 
 /// Cache-line padding so that neighbouring shards do not share a line.
@@ -55,11 +49,27 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
-    pub(crate) fn new() -> Self {
+    /// The registry of a runtime whose tasks run on one thread (`single_runner`) or several.
+    pub(crate) fn new(single_runner: bool) -> Self {
+        let shards = if single_runner { 1 } else { SHARDS };
+        debug_assert!(shards.is_power_of_two());
         Registry {
-            shards: (0..SHARDS)
+            shards: (0..shards)
                 .map(|_| Shard(Mutex::new(Slab::new())))
                 .collect(),
+        }
+    }
+
+    fn shard_of(&self, id: TaskId) -> usize {
+        // The shard count is a power of two.
+        (id.as_u64() as usize) & (self.shards.len() - 1)
+    }
+
+    /// The key of task `id` at `slot` of its shard.
+    pub(crate) fn key_of(&self, id: TaskId, slot: u32) -> RegistryKey {
+        RegistryKey {
+            shard: self.shard_of(id) as u32,
+            key: slot,
         }
     }
 
@@ -71,7 +81,7 @@ impl Registry {
     }
 
     pub(crate) fn insert(&self, task: Arc<dyn ErasedCore>) -> RegistryKey {
-        let index = shard_of(task.header().id());
+        let index = self.shard_of(task.header().id());
         let key = self.shard(index).insert(task);
         RegistryKey {
             shard: index as u32,
@@ -85,7 +95,7 @@ impl Registry {
         id: TaskId,
         make: impl FnOnce(RegistryKey) -> Arc<C>,
     ) -> (RegistryKey, Arc<C>) {
-        let index = shard_of(id);
+        let index = self.shard_of(id);
         let mut shard = self.shard(index);
         let entry = shard.vacant_entry();
         let key = RegistryKey {
@@ -108,7 +118,7 @@ impl Registry {
 
     /// Runs `f` on every task that is not done.
     fn for_each_live(&self, mut f: impl FnMut(&Arc<dyn ErasedCore>)) {
-        for index in 0..SHARDS {
+        for index in 0..self.shards.len() {
             for (_, task) in self.shard(index).iter() {
                 if !task.header().is_done() {
                     f(task);
@@ -132,7 +142,9 @@ impl Registry {
     }
 
     fn len_upper_bound(&self) -> usize {
-        (0..SHARDS).map(|index| self.shard(index).len()).sum()
+        (0..self.shards.len())
+            .map(|index| self.shard(index).len())
+            .sum()
     }
 
     /// The tasks that are not done, oldest first (shutdown cancels them in creation order, so
@@ -175,7 +187,7 @@ mod loom_models {
         static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         loom::model(|| {
             RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let registry = Arc::new(Registry::new());
+            let registry = Arc::new(Registry::new(false));
             let workers: Vec<_> = (0..2)
                 .map(|_| {
                     let registry = registry.clone();

@@ -75,7 +75,7 @@ impl RunConfig {
         let workers = self.workers();
         let shared = Arc::new(Shared {
             scheduler: Scheduler::new(workers.is_none()),
-            registry: Registry::new(),
+            registry: Registry::new(workers.is_none()),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let _teardown = Teardown(shared.clone());
