@@ -7,7 +7,7 @@
 # The Rust comparison runs twice: once with ours on the async-std backend (the default build),
 # once with ours on the smol backend (`--no-default-features --features smol`); the baselines
 # (raw async-std, tokio) are the same in both. Both passes use the same rounds. --large adds
-# N = 1,000,000 (slow: several minutes, Python most of it); --rounds sets the rounds at
+# N = 1,000,000 (~15 min in all on a 2-core machine, Python most of it); --rounds sets the rounds at
 # N = 10,000 (default 11; at 1M, a third of that, at most 3). The raw JSON of the run is kept in
 # $CARGO_TARGET_DIR/bench-results/ (default target/): rust.json (async-std backend),
 # rust-smol.json (smol backend), python.json. Needs cargo and python3; with
