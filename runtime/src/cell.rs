@@ -203,12 +203,13 @@ mod loom_models;
 #[cfg(test)]
 mod size_budget {
     /// A task for a future with no state of its own (e.g. `std::future::pending()`) must fit
-    /// the allocator's 176-byte class with the `Arc` header (16 B) and glibc's chunk header
-    /// (8 B), i.e. 152 B: that is what keeps a parked task under the 250 B target of
-    /// docs/performance.md. A field added to the cell or the core shows up here first.
+    /// the allocator's 160-byte class with the `Arc` header (16 B) and glibc's chunk header
+    /// (8 B), i.e. 136 B: that is what keeps a parked task under the 250 B target of
+    /// docs/performance.md with room to spare. A field added to the cell or the core shows up
+    /// here first.
     #[test]
     fn a_trivial_task_fits_its_size_class() {
         let cell = std::mem::size_of::<super::TaskCell<std::future::Pending<()>>>();
-        assert!(cell <= 152, "TaskCell grew to {cell} B (budget 152 B)");
+        assert!(cell <= 136, "TaskCell grew to {cell} B (budget 136 B)");
     }
 }

@@ -83,14 +83,14 @@ pub(crate) enum Listen {
 
 enum Waiter {
     Wake(Waker),
-    Listen(Arc<dyn CompletionListener>, usize),
+    Listen(Arc<dyn CompletionListener>, u32),
 }
 
 impl Waiter {
     fn notify(self, ended: Ended) {
         match self {
             Waiter::Wake(waker) => waker.wake(),
-            Waiter::Listen(listener, index) => listener.completed(index, ended),
+            Waiter::Listen(listener, index) => listener.completed(index as usize, ended),
         }
     }
 }
@@ -672,6 +672,8 @@ impl<C: HasCore> ErasedCore for C {
         if core.header.state() & COMPLETE != 0 {
             return Listen::AlreadyEnded(core.header.ended());
         }
+        // A gather or wait over 2^32 tasks would need terabytes of tasks first.
+        let index = u32::try_from(index).expect("fewer than 2^32 tasks watched at once");
         Listen::Registered(slot.waiters.insert(Waiter::Listen(listener, index)))
     }
 
