@@ -80,13 +80,9 @@ impl Registry {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn insert(&self, task: Arc<dyn ErasedCore>) -> RegistryKey {
-        let index = self.shard_of(task.header().id());
-        let key = self.shard(index).insert(task);
-        RegistryKey {
-            shard: index as u32,
-            key: u32::try_from(key).expect("registry shard overflow"),
-        }
+    /// Registers a task that exists already (the main task).
+    pub(crate) fn insert<C: ErasedCore>(&self, task: Arc<C>) -> RegistryKey {
+        self.insert_with(task.header().id(), |_| task).0
     }
 
     /// Registers the task with id `id` that `make` builds, knowing where it will sit.
