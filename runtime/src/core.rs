@@ -344,7 +344,9 @@ impl<T> Core<T> {
         self.slot.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn set_state(&self, _locked: &MutexGuard<'_, Slot<T>>, state: u8) {
+    /// Stores the state word. The state only changes under the slot's lock, and a `&Slot` can
+    /// only be had through that lock: the argument is the proof.
+    fn set_state(&self, _locked: &Slot<T>, state: u8) {
         self.header.state.store(state, Ordering::Release);
     }
 
@@ -364,9 +366,7 @@ impl<T> Core<T> {
             slot.outcome = Outcome::Running {
                 pending_message: message,
             };
-            self.header
-                .state
-                .store(state | CANCEL_PENDING, Ordering::Release);
+            self.set_state(&slot, state | CANCEL_PENDING);
         }
         true
     }
@@ -463,11 +463,7 @@ impl<T> Core<T> {
         match &slot.outcome {
             Outcome::Done(Ok(value)) => {
                 if self.header.sole_handle() {
-                    // The caller holds the lock.
-                    let state = self.header.state();
-                    self.header
-                        .state
-                        .store(state | VALUE_GONE, Ordering::Release);
+                    self.set_state(slot, self.header.state() | VALUE_GONE);
                     match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
                         Outcome::Done(Ok(value)) => Ok(value),
                         _ => unreachable!(),
