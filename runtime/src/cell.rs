@@ -21,6 +21,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
+use crate::contain;
 use crate::core::{Core, ErasedCore, HasCore, TaskName};
 use crate::harness::Body;
 use crate::id::TaskId;
@@ -158,7 +159,30 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    /// The task's own code is contained inside `Body::poll` (its future, the destructors, the
+    /// wakers it calls); catching here as well is the last resort against a bug of ours, so
+    /// that a runner never dies of one: the panic is reported and the task abandoned (ended
+    /// cancelled), so that its awaiters do not wait forever.
     fn run(self: Arc<Self>) {
+        if let Err(panic) = contain::catch(|| self.poll_once()) {
+            contain::report(&self.core.header().name(), "the runtime, polling", &panic);
+            if let Err(panic) = contain::catch(|| HasCore::abort(&*self)) {
+                contain::report(
+                    &self.core.header().name(),
+                    "the runtime, abandoning",
+                    &panic,
+                );
+            }
+        }
+    }
+}
+
+impl<F> TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn poll_once(self: &Arc<Self>) {
         if !self.core.header().schedule.start() {
             return;
         }

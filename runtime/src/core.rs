@@ -44,6 +44,7 @@ use std::task::{Context, Poll, Waker};
 use slab::Slab;
 
 use crate::cell::Schedule;
+use crate::contain;
 use crate::error::{Cancelled, TaskError};
 use crate::id::TaskId;
 use crate::sync::{AtomicU16, AtomicU32, AtomicU8, Mutex, MutexGuard, Ordering};
@@ -87,10 +88,19 @@ enum Waiter {
 }
 
 impl Waiter {
-    fn notify(self, ended: Ended) {
-        match self {
+    /// Tells the waiter; a panic (a user's waker) is contained and reported with `header`'s
+    /// task name, so the other waiters are still told and the completing thread goes on.
+    fn notify(self, ended: Ended, header: &Header) {
+        let told = contain::catch(move || match self {
             Waiter::Wake(waker) => waker.wake(),
             Waiter::Listen(listener, index) => listener.completed(index as usize, ended),
+        });
+        if let Err(panicked) = told {
+            contain::report(
+                &header.name(),
+                "a waker of a task awaiting the end",
+                &panicked,
+            );
         }
     }
 }
@@ -138,13 +148,13 @@ impl Waiters {
         std::mem::take(self)
     }
 
-    fn notify(self, ended: Ended) {
+    fn notify(self, ended: Ended, header: &Header) {
         if let Some(waiter) = self.first {
-            waiter.notify(ended);
+            waiter.notify(ended, header);
         }
         if let Some(more) = self.more {
             for (_, waiter) in *more {
-                waiter.notify(ended);
+                waiter.notify(ended, header);
             }
         }
     }
@@ -281,9 +291,76 @@ enum Outcome<T> {
         pending_message: Option<Arc<str>>,
     },
     Done(Result<T, TaskError>),
+    /// A value read by more than one handle: each reader takes a reference under the slot's
+    /// lock and clones the value after releasing it, since a `Clone` is user code and may use
+    /// the task (`cancel()`, `result()`), which takes that lock.
+    Shared(Arc<SharedValue<T>>),
     /// The value was moved out by the last handle, or dropped when no handle was left
     /// (`VALUE_GONE`).
     Taken,
+}
+
+/// A task's value once a second handle reads it (see [`Outcome::Shared`]). The mutex serialises
+/// the clones: a `Task<T>` is `Sync` for `T: Send`, so two threads must not read `&T` at once.
+struct SharedValue<T> {
+    value: Mutex<T>,
+}
+
+thread_local! {
+    /// The [`SharedValue`] being cloned on this thread (its address; 0: none), to turn a
+    /// `Clone` that reads its own task's value again into a clear panic instead of a deadlock.
+    static CLONING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl<T> SharedValue<T> {
+    /// Clones the value; runs the user's `Clone` with no lock of the task held.
+    fn clone_with(&self, clone: fn(&T) -> T) -> T {
+        let address = self as *const Self as usize;
+        let previous = CLONING.with(|c| c.replace(address));
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                CLONING.with(|c| c.set(self.0));
+            }
+        }
+        let _restore = Restore(previous);
+        assert!(
+            previous != address,
+            "the Clone of a task's value read that same task's value (Task::result or await \
+             inside its own Clone)"
+        );
+        let value = self.value.lock().unwrap_or_else(PoisonError::into_inner);
+        clone(&value)
+    }
+
+    fn into_value(this: Arc<Self>, clone: fn(&T) -> T) -> T {
+        match Arc::try_unwrap(this) {
+            Ok(shared) => shared
+                .value
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+            // Another handle is cloning it right now (it was the last but one).
+            Err(this) => this.clone_with(clone),
+        }
+    }
+}
+
+/// What a reader does once the slot's lock is released.
+enum Read<T> {
+    Ready(Result<T, TaskError>),
+    Clone(Arc<SharedValue<T>>, fn(&T) -> T),
+    CloneLast(Arc<SharedValue<T>>, fn(&T) -> T),
+}
+
+impl<T> Read<T> {
+    /// Finishes the read outside the slot's lock (a clone runs user code).
+    fn finish(self) -> Result<T, TaskError> {
+        match self {
+            Read::Ready(result) => result,
+            Read::Clone(shared, clone) => Ok(shared.clone_with(clone)),
+            Read::CloneLast(shared, clone) => Ok(SharedValue::into_value(shared, clone)),
+        }
+    }
 }
 
 struct Slot<T> {
@@ -383,40 +460,48 @@ impl<T> Core<T> {
     }
 
     /// Ends the task with `result` and wakes every waiter. A value that arrives while a cancel is
-    /// pending is dropped and the task ends cancelled (CAN-12).
+    /// pending is dropped and the task ends cancelled (CAN-12); so is a value no handle can read
+    /// (a detached task). Such a value is dropped outside the lock, since its destructor is user
+    /// code; if that destructor panics, the task ends `Panicked` instead.
     pub(crate) fn complete(&self, result: Result<T, TaskError>) {
-        let mut dropped_value = None;
         let mut slot = self.lock();
-        let state = self.header.state();
+        let mut state = self.header.state();
         debug_assert!(state & COMPLETE == 0, "a task completes once");
-        let result = match result {
-            Ok(value) if state & CANCEL_PENDING != 0 => {
-                dropped_value = Some(value);
-                Err(TaskError::Cancelled(Cancelled::new(slot.pending_message())))
-            }
-            other => other,
-        };
+        let mut result = result;
+        // Read under the lock: see `drop_handle`.
+        let unread =
+            state & CANCEL_PENDING != 0 || self.header.handles.load(Ordering::Acquire) == 0;
+        if unread && result.is_ok() {
+            drop(slot);
+            let dropped = contain::drop_caught(result.ok());
+            slot = self.lock();
+            state = self.header.state();
+            result = match dropped {
+                Err(panicked) => Err(TaskError::Panicked(panicked)),
+                Ok(()) if state & CANCEL_PENDING != 0 => {
+                    Err(TaskError::Cancelled(Cancelled::new(slot.pending_message())))
+                }
+                Ok(()) => {
+                    // Detached: the value is gone already.
+                    slot.outcome = Outcome::Taken;
+                    self.set_state(&slot, COMPLETE | VALUE_GONE);
+                    let waiters = slot.waiters.take_all();
+                    drop(slot);
+                    waiters.notify(Ended::Value, &self.header);
+                    return;
+                }
+            };
+        }
         let (bits, ended) = match &result {
             Ok(_) => (COMPLETE, Ended::Value),
             Err(TaskError::Cancelled(_)) => (COMPLETE | CANCELLED, Ended::Cancelled),
             Err(_) => (COMPLETE | PANICKED, Ended::Panicked),
         };
-        // No handle left (a detached task): nobody can ever read the value, drop it now rather
-        // than when the task's memory goes. Read under the lock; see `drop_handle`.
-        if ended == Ended::Value && self.header.handles.load(Ordering::Acquire) == 0 {
-            if let Ok(value) = result {
-                dropped_value = Some(value);
-            }
-            slot.outcome = Outcome::Taken;
-            self.set_state(&slot, bits | VALUE_GONE);
-        } else {
-            slot.outcome = Outcome::Done(result);
-            self.set_state(&slot, bits);
-        }
+        slot.outcome = Outcome::Done(result);
+        self.set_state(&slot, bits);
         let waiters = slot.waiters.take_all();
         drop(slot);
-        drop(dropped_value);
-        waiters.notify(ended);
+        waiters.notify(ended, &self.header);
     }
 
     fn register(slot: &mut Slot<T>, key: &mut Option<usize>, waker: &Waker) {
@@ -437,8 +522,11 @@ impl<T> Core<T> {
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
     ) -> Poll<Result<T, TaskError>> {
-        let mut slot = std::task::ready!(self.poll_ended(cx, key));
-        Poll::Ready(self.read_outcome(&mut slot))
+        let read = {
+            let mut slot = std::task::ready!(self.poll_ended(cx, key));
+            self.read_outcome(&mut slot)
+        };
+        Poll::Ready(read.finish())
     }
 
     /// The locked slot once the task has ended (the caller's waiter removed); otherwise
@@ -459,48 +547,91 @@ impl<T> Core<T> {
         Poll::Ready(slot)
     }
 
-    fn read_outcome(&self, slot: &mut Slot<T>) -> Result<T, TaskError> {
-        match &slot.outcome {
-            Outcome::Done(Ok(value)) => {
-                if self.header.sole_handle() {
-                    self.set_state(slot, self.header.state() | VALUE_GONE);
-                    match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
-                        Outcome::Done(Ok(value)) => Ok(value),
-                        _ => unreachable!(),
-                    }
-                } else {
-                    let clone = slot.cloner.expect("a second Task handle implies T: Clone");
-                    Ok(clone(value))
-                }
+    /// Reads the outcome for a `Task<T>` handle: moves the value out for the last handle,
+    /// otherwise makes it shared so that it is cloned after the lock is released.
+    fn read_outcome(&self, slot: &mut Slot<T>) -> Read<T> {
+        let sole = self.header.sole_handle();
+        match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
+            Outcome::Done(Ok(value)) if sole => {
+                self.set_state(slot, self.header.state() | VALUE_GONE);
+                Read::Ready(Ok(value))
             }
-            Outcome::Done(Err(e)) => Err(e.clone()),
-            Outcome::Running { .. } => Err(TaskError::InvalidState),
+            Outcome::Shared(shared) if sole => {
+                self.set_state(slot, self.header.state() | VALUE_GONE);
+                Read::CloneLast(shared, Self::cloner(slot))
+            }
+            Outcome::Done(Ok(value)) => {
+                let shared = Arc::new(SharedValue {
+                    value: Mutex::new(value),
+                });
+                slot.outcome = Outcome::Shared(shared.clone());
+                Read::Clone(shared, Self::cloner(slot))
+            }
+            Outcome::Shared(shared) => {
+                slot.outcome = Outcome::Shared(shared.clone());
+                Read::Clone(shared, Self::cloner(slot))
+            }
+            Outcome::Done(Err(e)) => {
+                slot.outcome = Outcome::Done(Err(e.clone()));
+                Read::Ready(Err(e))
+            }
+            running @ Outcome::Running { .. } => {
+                slot.outcome = running;
+                Read::Ready(Err(TaskError::InvalidState))
+            }
             Outcome::Taken => {
                 unreachable!("the value of a task is moved out only by its last handle")
             }
         }
     }
 
-    /// The outcome of an ended task, for a handle that is being consumed (gather).
-    pub(crate) fn take_outcome(&self) -> Result<T, TaskError> {
-        let mut slot = self.lock();
-        if self.header.state() & COMPLETE == 0 {
-            return Err(TaskError::InvalidState);
-        }
-        self.read_outcome(&mut slot)
+    fn cloner(slot: &Slot<T>) -> fn(&T) -> T {
+        slot.cloner.expect("a second Task handle implies T: Clone")
     }
 
-    /// Python's `result()`: the outcome without waiting, `InvalidState` while running.
+    /// The outcome of an ended task, for a handle that is being consumed (gather).
+    pub(crate) fn take_outcome(&self) -> Result<T, TaskError> {
+        let read = {
+            let mut slot = self.lock();
+            if self.header.state() & COMPLETE == 0 {
+                return Err(TaskError::InvalidState);
+            }
+            self.read_outcome(&mut slot)
+        };
+        read.finish()
+    }
+
+    /// Python's `result()`: the outcome without waiting, `InvalidState` while running. The value
+    /// is cloned after the lock is released.
     pub(crate) fn result_cloned(&self) -> Result<T, TaskError>
     where
         T: Clone,
     {
-        let slot = self.lock();
-        match &slot.outcome {
-            Outcome::Done(Ok(value)) => Ok(value.clone()),
-            Outcome::Done(Err(e)) => Err(e.clone()),
-            Outcome::Running { .. } | Outcome::Taken => Err(TaskError::InvalidState),
-        }
+        let read = {
+            let mut slot = self.lock();
+            match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
+                Outcome::Done(Ok(value)) => {
+                    let shared = Arc::new(SharedValue {
+                        value: Mutex::new(value),
+                    });
+                    slot.outcome = Outcome::Shared(shared.clone());
+                    Read::Clone(shared, T::clone)
+                }
+                Outcome::Shared(shared) => {
+                    slot.outcome = Outcome::Shared(shared.clone());
+                    Read::Clone(shared, T::clone)
+                }
+                Outcome::Done(Err(e)) => {
+                    slot.outcome = Outcome::Done(Err(e.clone()));
+                    Read::Ready(Err(e))
+                }
+                other => {
+                    slot.outcome = other;
+                    Read::Ready(Err(TaskError::InvalidState))
+                }
+            }
+        };
+        read.finish()
     }
 
     /// A `Task<T>` handle is dropped. The last one drops a value nobody took: no handle can
@@ -520,7 +651,7 @@ impl<T> Core<T> {
         }
         let value = {
             let mut slot = self.lock();
-            if matches!(slot.outcome, Outcome::Done(Ok(_))) {
+            if matches!(slot.outcome, Outcome::Done(Ok(_)) | Outcome::Shared(_)) {
                 let state = self.header.state();
                 self.set_state(&slot, state | VALUE_GONE);
                 Some(std::mem::replace(&mut slot.outcome, Outcome::Taken))

@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::contain;
 use crate::context::{self, CurrentTaskGuard};
 use atomic_waker::AtomicWaker;
 
@@ -59,7 +60,9 @@ where
         }
         *this.stopping = None;
         let future = &mut this.future;
-        let _ = catch_unwind(AssertUnwindSafe(|| future.set(None)));
+        if let Err(panic) = contain::catch(|| future.set(None)) {
+            contain::report(&core.header().name(), "the future's destructor", &panic);
+        }
         core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
         true
     }
@@ -102,13 +105,26 @@ where
             };
             match polled {
                 Ok(Poll::Ready(value)) => {
-                    body.future.set(None);
-                    return finish(core, Ok(value));
+                    // The future's destructor is user code: a panic there is the outcome, and
+                    // the value goes (its own destructor contained as well).
+                    let future = &mut body.future;
+                    return match contain::catch(|| future.set(None)) {
+                        Ok(()) => finish(core, Ok(value)),
+                        Err(panic) => {
+                            if let Err(second) = contain::drop_caught(value) {
+                                contain::report(&header.name(), "the value's destructor", &second);
+                            }
+                            finish(core, Err(TaskError::Panicked(panic)))
+                        }
+                    };
                 }
                 Err(payload) => {
                     let error = panicked(&*payload);
-                    drop(payload);
-                    let _ = catch_unwind(AssertUnwindSafe(|| body.future.set(None)));
+                    contain::drop_payload(payload);
+                    let future = &mut body.future;
+                    if let Err(second) = contain::catch(|| future.set(None)) {
+                        contain::report(&header.name(), "the future's destructor", &second);
+                    }
                     return finish(core, Err(error));
                 }
                 Ok(Poll::Pending) => {
@@ -134,8 +150,8 @@ where
             let _current = CurrentTaskGuard::enter(this);
             let future = &mut body.future;
             context::drop_forwarding(message.clone(), || {
-                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| future.set(None))) {
-                    drop_panic = Some(panicked(&*payload));
+                if let Err(panic) = contain::catch(|| future.set(None)) {
+                    drop_panic = Some(TaskError::Panicked(panic));
                 }
             })
         };

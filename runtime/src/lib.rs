@@ -27,6 +27,7 @@ mod backend;
 mod cancel;
 mod cell;
 mod config;
+mod contain;
 mod context;
 mod core;
 mod error;

@@ -32,6 +32,7 @@ use std::task::{Context, Poll, Waker};
 use concurrent_queue::ConcurrentQueue;
 use pin_project_lite::pin_project;
 
+use crate::contain;
 use crate::sync::{fence, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
 
 /// Tasks a runner takes from the queue before it yields to the backend (reactor, timers) and
@@ -55,8 +56,17 @@ fn pop_local() -> Option<Arc<dyn Runnable>> {
 
 /// Something the run queue can run: a spawned task's cell.
 pub(crate) trait Runnable: Send + Sync {
-    /// Polls the task once; it was taken from the queue.
+    /// Polls the task once; it was taken from the queue. Contains the task's panics itself.
     fn run(self: Arc<Self>);
+}
+
+/// Runs a task taken from the queue. `run` contains every panic of the task (`TaskCell::run`);
+/// this catch is for what is left (dropping the last reference, a `Runnable` of a test), so
+/// that a runner, a worker thread or `run` itself, never dies silently.
+fn run_contained(task: Arc<dyn Runnable>) {
+    if let Err(panic) = contain::catch(move || task.run()) {
+        contain::report("", "the runtime, while running a task,", &panic);
+    }
 }
 
 /// One runtime's queue of tasks ready to run, and the runners waiting for work.
@@ -248,7 +258,7 @@ impl<F: Future> Future for Run<'_, F> {
             match scheduler.next(&mut streak) {
                 Some(task) => {
                     ran += 1;
-                    task.run();
+                    run_contained(task);
                 }
                 None => {
                     // Register as a sleeper, then look again: a push that did not see us has

@@ -20,6 +20,7 @@ use std::task::Poll;
 use atomic_waker::AtomicWaker;
 
 use crate::any_task::AnyTask;
+use crate::contain;
 use crate::context;
 use crate::core::{CompletionListener, Ended, Listen};
 use crate::error::TaskError;
@@ -100,14 +101,24 @@ where
         };
         match polled {
             Ok(Poll::Ready(value)) => {
-                body.as_mut().set(None);
-                output = Some(value);
+                // The body's destructor is user code: a panic there is a failure of the body.
+                match contain::catch(|| body.as_mut().set(None)) {
+                    Ok(()) => output = Some(value),
+                    Err(panic) => {
+                        if let Err(second) = contain::drop_caught(value) {
+                            contain::report("", "a task group body's value", &second);
+                        }
+                        group.state.fail(TaskError::Panicked(panic));
+                    }
+                }
                 Poll::Ready(())
             }
             Err(payload) => {
                 let error = panicked(&*payload);
-                drop(payload);
-                let _ = catch_unwind(AssertUnwindSafe(|| body.as_mut().set(None)));
+                contain::drop_payload(payload);
+                if let Err(second) = contain::catch(|| body.as_mut().set(None)) {
+                    contain::report("", "a task group body's destructor", &second);
+                }
                 group.state.fail(error);
                 Poll::Ready(())
             }
