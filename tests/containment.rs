@@ -106,7 +106,7 @@ fn a_value_returned_under_a_pending_cancel_that_panics_when_dropped_ends_the_tas
 }
 
 /// Ready at once; panics when dropped (after it returned `Ready`).
-struct ReadyThenPanicOnDrop(Option<PanicOnDrop>);
+struct ReadyThenPanicOnDrop(#[allow(dead_code)] Option<PanicOnDrop>);
 
 impl Future for ReadyThenPanicOnDrop {
     type Output = u8;
