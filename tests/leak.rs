@@ -3,34 +3,12 @@
 //! own waker, a queue entry) would keep its whole allocation alive. Measured with a counting
 //! global allocator, so this file holds a single test (tests in one binary share it).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use asyncio::{spawn, yield_now, Flavor, RunConfig};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts bytes.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::SeqCst);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::SeqCst);
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "common/counting.rs"]
+mod counting;
 
 const N: usize = 5_000;
 
@@ -101,11 +79,11 @@ fn ended_tasks_leave_no_memory_behind_on_either_flavor() {
             // Warm up: the registry's and the queue's capacity grow once and are kept.
             round().await;
             round().await;
-            let before = LIVE.load(Ordering::SeqCst);
+            let before = counting::live_bytes();
             for _ in 0..3 {
                 round().await;
             }
-            let grown = LIVE.load(Ordering::SeqCst) - before;
+            let grown = counting::live_bytes() - before;
             // A leaked task is ~200 B, so a leak per task would be ~3 MB here (a deliberate one
             // measured 3.48 MB). The slack covers buffers that legitimately grow in a later
             // round: on two workers, how many tasks are alive at once varies with the machine's

@@ -163,3 +163,23 @@ fn stress_mixed_1m_tasks_on_both_flavors_and_memory_returns_to_baseline() {
         "memory kept growing: {after_first} KiB -> {after_more} KiB"
     );
 }
+
+#[test]
+#[ignore = "long: 3M tasks in one multi-thread runtime; run with --ignored"]
+fn stress_one_multi_thread_runtime_keeps_its_memory_flat_over_3m_tasks() {
+    quiet_panics();
+    // Within one runtime: a leak that shutdown frees (a worker's waker per wake-up, say) does
+    // not show between runtimes, only while one runs.
+    multi_thread().run(async {
+        assert_eq!(workload(1_000_000, 6).await, 1_000_000);
+        let after_first = rss_kib();
+        assert_eq!(workload(1_000_000, 7).await, 1_000_000);
+        assert_eq!(workload(1_000_000, 8).await, 1_000_000);
+        let after_more = rss_kib();
+        eprintln!("stress: RSS of one multi-thread runtime after 1M tasks {after_first} KiB, after 3M {after_more} KiB");
+        assert!(
+            after_more <= after_first + after_first / 4 + 16 * 1024,
+            "memory kept growing within one runtime: {after_first} KiB -> {after_more} KiB"
+        );
+    });
+}

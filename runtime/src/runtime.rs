@@ -3,9 +3,11 @@
 use std::future::Future;
 use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Poll, Waker};
+use std::sync::Arc;
+use std::task::Poll;
 use std::thread::JoinHandle;
+
+use atomic_waker::AtomicWaker;
 
 use crate::backend;
 use crate::config::RunConfig;
@@ -147,34 +149,42 @@ struct Workers {
     threads: Vec<JoinHandle<()>>,
 }
 
-/// Tells the workers to return once `main` and shutdown are over.
-#[derive(Default)]
+/// Tells the workers to return once `main` and shutdown are over. One waker slot per worker,
+/// replaced rather than added to on every poll of the worker's run loop: memory stays flat
+/// however often a worker wakes up.
 struct Stop {
     stopped: AtomicBool,
-    wakers: Mutex<Vec<Waker>>,
+    wakers: Vec<AtomicWaker>,
 }
 
 impl Stop {
+    fn new(workers: usize) -> Self {
+        Stop {
+            stopped: AtomicBool::new(false),
+            wakers: (0..workers).map(|_| AtomicWaker::new()).collect(),
+        }
+    }
+
     fn stop(&self) {
         self.stopped.store(true, Ordering::Release);
-        for waker in self
-            .wakers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .drain(..)
-        {
+        for waker in &self.wakers {
             waker.wake();
         }
     }
 
-    async fn stopped(&self) {
+    /// Ready once [`stop`](Self::stop) was called; `worker` is the caller's index.
+    async fn stopped(&self, worker: usize) {
         std::future::poll_fn(|cx| {
-            let mut wakers = self.wakers.lock().unwrap_or_else(PoisonError::into_inner);
             if self.stopped.load(Ordering::Acquire) {
                 return Poll::Ready(());
             }
-            wakers.push(cx.waker().clone());
-            Poll::Pending
+            self.wakers[worker].register(cx.waker());
+            // Registered, then checked again: a `stop` in between is not missed.
+            if self.stopped.load(Ordering::Acquire) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
         })
         .await;
     }
@@ -182,7 +192,7 @@ impl Stop {
 
 impl Workers {
     fn start(shared: &Arc<Shared>, n: usize) -> Self {
-        let stop = Arc::new(Stop::default());
+        let stop = Arc::new(Stop::new(n));
         let threads = (0..n)
             .map(|i| {
                 let shared = shared.clone();
@@ -191,7 +201,7 @@ impl Workers {
                     .name(format!("asyncio-worker-{i}"))
                     .spawn(move || {
                         let _runtime = RuntimeGuard::enter(shared.clone());
-                        backend::block_on(shared.scheduler.run(stop.stopped()));
+                        backend::block_on(shared.scheduler.run(stop.stopped(i)));
                     })
                     .expect("failed to start an asyncio worker thread")
             })
@@ -199,7 +209,17 @@ impl Workers {
         Workers { stop, threads }
     }
 
-    fn stop(mut self) {
+    /// Stops and joins the workers (see `Drop`).
+    fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        // Reached without `stop()` only while `run` unwinds. Join the threads before the
+        // runtime's teardown (dropped after this): teardown must not complete a task that a
+        // worker is polling, or remove its registry slot twice.
         self.stop.stop();
         for thread in std::mem::take(&mut self.threads) {
             let _ = thread.join();
@@ -207,9 +227,44 @@ impl Workers {
     }
 }
 
-impl Drop for Workers {
-    fn drop(&mut self) {
-        // Reached without `stop()` only while unwinding: let the threads end on their own.
-        self.stop.stop();
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicU8;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// When `run` unwinds, the workers are dropped before the runtime's teardown: the drop must
+    /// wait for a poll in progress, or teardown would complete a task a worker is polling.
+    #[test]
+    fn dropping_the_workers_waits_for_a_poll_in_progress() {
+        let shared = Arc::new(Shared {
+            scheduler: Scheduler::new(false),
+            registry: Registry::new(false),
+        });
+        let _runtime = RuntimeGuard::enter(shared.clone());
+        let teardown = Teardown(shared.clone());
+        let workers = Workers::start(&shared, 1);
+        // 0: not started, 1: being polled, 2: poll returned.
+        let progress = Arc::new(AtomicU8::new(0));
+        let task = crate::spawn({
+            let progress = progress.clone();
+            async move {
+                progress.store(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(200));
+                progress.store(2, Ordering::SeqCst);
+            }
+        });
+        while progress.load(Ordering::SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        drop(workers);
+        assert_eq!(
+            progress.load(Ordering::SeqCst),
+            2,
+            "the worker was not joined"
+        );
+        drop(teardown);
+        assert_eq!(task.result(), Ok(()));
     }
 }
