@@ -373,3 +373,108 @@ fn a_block_that_completes_in_time_leaves_no_cancellation_behind() {
         assert!(!cm.expired());
     });
 }
+
+// Python 3.12 (gh-102780): scopes compare `cancelling()` with the count they were entered
+// with, so a cancellation caught *before* the scope does not turn the scope's own failure or
+// timeout into a cancellation of the task (API.md rule 9).
+
+#[test]
+fn test_taskgroup_18() {
+    // CPython: the task running the group is cancelled; the body catches it and fails instead
+    // ("this isn't a good idea, but we have to support this weird case"): ExceptionGroup.
+    on_both_flavors(|| async {
+        let num = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let runner = spawn!({
+            let num = num.clone();
+            task_group(|_tg| async move {
+                if catch_cancel(asyncio::sleep(Duration::from_secs(10)))
+                    .await
+                    .is_err()
+                {
+                    num.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+                    panic!("MyExc");
+                }
+            })
+        });
+        asyncio::sleep(Duration::from_millis(100)).await;
+        assert!(!runner.done());
+        runner.cancel();
+        let errors = runner.await.unwrap().unwrap_err().into_errors();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].is_panicked());
+        assert_eq!(num.load(std::sync::atomic::Ordering::SeqCst), 10);
+    });
+}
+
+#[test]
+fn a_task_that_caught_a_cancel_gets_the_task_group_error_of_a_later_group() {
+    on_both_flavors(|| async {
+        let runner = spawn!(async {
+            current_task().unwrap().cancel();
+            assert!(catch_cancel(asyncio::sleep(Duration::from_secs(1)))
+                .await
+                .is_err());
+            assert_eq!(current_task().unwrap().cancelling(), 1);
+            task_group(|tg| async move {
+                tg.spawn(async { panic!("child") });
+                park().await;
+            })
+            .await
+        });
+        let errors = runner.await.unwrap().unwrap_err().into_errors();
+        assert_eq!(errors.len(), 1);
+    });
+}
+
+#[test]
+fn test_timeout_after_cancellation() {
+    on_both_flavors(|| async {
+        current_task().unwrap().cancel();
+        assert!(catch_cancel(asyncio::sleep(Duration::from_secs(1)))
+            .await
+            .is_err());
+        // "finally": cleanup under a zero timeout times out, it is not a cancellation.
+        let r = timeout(Duration::ZERO)
+            .run(asyncio::sleep(Duration::from_secs(1)))
+            .await;
+        assert_eq!(r, Err(TimeoutError));
+        assert_eq!(current_task().unwrap().cancelling(), 1);
+    });
+}
+
+#[test]
+fn test_cancel_in_timeout_after_cancellation() {
+    on_both_flavors(|| async {
+        let runner = spawn!(async {
+            current_task().unwrap().cancel();
+            assert!(catch_cancel(asyncio::sleep(Duration::from_secs(1)))
+                .await
+                .is_err());
+            let _ = timeout(Duration::from_secs(1))
+                .run(async {
+                    current_task().unwrap().cancel();
+                    asyncio::sleep(Duration::from_secs(2)).await;
+                })
+                .await;
+            unreachable!("the cancellation inside the scope propagates");
+        });
+        assert!(runner.await.unwrap_err().is_cancelled());
+    });
+}
+
+#[test]
+fn task_group_children_can_be_named() {
+    on_both_flavors(|| async {
+        let (named, unnamed) = task_group(|tg| async move {
+            let named = tg.spawn_named(async { 1 }, "fetch-1");
+            let late = tg.try_spawn_named(async { 2 }, "fetch-2").unwrap();
+            assert_eq!(late.name(), "fetch-2");
+            (named, tg.spawn(async { 3 }))
+        })
+        .await
+        .unwrap();
+        assert_eq!(named.name(), "fetch-1");
+        assert!(unnamed.name().starts_with("Task-"));
+        assert_eq!(named.result(), Ok(1));
+    });
+}

@@ -24,6 +24,13 @@ pub(crate) struct OwnCancel {
     task: Option<AnyTask>,
     entered: bool,
     level: u32,
+    /// The task's `cancelling()` when the scope was entered: requests up to that count are not
+    /// the scope's business (Python 3.12, gh-102780: a cancellation caught before the scope was
+    /// entered must not turn the scope's own timeout or failure into a cancellation).
+    cancelling_at_entry: usize,
+    /// A request was pending (not yet delivered) when the scope was entered: it is not ours to
+    /// withdraw.
+    pending_at_entry: bool,
     /// Set once the scope has asked for its task to be cancelled (from any thread).
     requested: Arc<AtomicBool>,
 }
@@ -35,7 +42,10 @@ impl OwnCancel {
             self.entered = true;
             self.task = context::current_task();
             if let Some(task) = &self.task {
-                self.level = task.core().header().enter_catch();
+                let header = task.core().header();
+                self.level = header.enter_catch();
+                self.cancelling_at_entry = header.cancelling();
+                self.pending_at_entry = header.cancel_pending();
             }
         }
     }
@@ -70,8 +80,8 @@ impl OwnCancel {
 
     /// After the inner future returned `Pending` (or instead of polling it, see
     /// [`pending_here`](Self::pending_here)): is a pending cancellation the scope's own?
-    /// An outside request that arrived too is re-requested so that it propagates (Python:
-    /// `uncancel()` did not go back to the count the scope started from).
+    /// An outside request that arrived too is re-requested so that it propagates (Python 3.12:
+    /// `uncancel()` did not go back to the count the scope was entered with).
     pub(crate) fn after_pending(&mut self) -> Verdict {
         if !self.was_requested() {
             return Verdict::Continue;
@@ -87,7 +97,7 @@ impl OwnCancel {
         let Some(message) = core.take_pending_cancel() else {
             return Verdict::Continue;
         };
-        if task.uncancel() == 0 {
+        if task.uncancel() <= self.cancelling_at_entry {
             self.requested.store(false, Ordering::Release);
             Verdict::Ours
         } else {
@@ -106,7 +116,7 @@ impl OwnCancel {
         self.requested.store(false, Ordering::Release);
         if let Some(task) = &self.task {
             let others = task.uncancel();
-            if others == 0 {
+            if others <= self.cancelling_at_entry && !self.pending_at_entry {
                 let _ = task.core().take_pending_cancel();
             }
         }

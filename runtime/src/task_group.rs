@@ -108,6 +108,7 @@ where
                         if let Err(second) = contain::drop_caught(value) {
                             contain::report("", "a task group body's value", &second);
                         }
+                        group.state.lock().body_running = false;
                         group.state.fail(TaskError::Panicked(panic));
                     }
                 }
@@ -119,6 +120,9 @@ where
                 if let Err(second) = contain::catch(|| body.as_mut().set(None)) {
                     contain::report("", "a task group body's destructor", &second);
                 }
+                // The body has ended: its failure cancels the children, not the task running it
+                // (Python's TaskGroup cancels its parent only for a child's failure).
+                group.state.lock().body_running = false;
                 group.state.fail(error);
                 Poll::Ready(())
             }
@@ -250,9 +254,79 @@ impl TaskGroup {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.state.check_open()?;
-        let task = crate::spawn(future);
-        self.state.adopt(task.to_any());
+        self.spawn_child(future, None)
+    }
+
+    /// [`spawn`](Self::spawn) with a name (Python's `tg.create_task(coro, name=...)`).
+    ///
+    /// # Panics
+    /// As [`spawn`](Self::spawn).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     asyncio::task_group(|tg| async move {
+    ///         let task = tg.spawn_named(async {}, "fetch-1");
+    ///         assert_eq!(task.name(), "fetch-1");
+    ///     })
+    ///     .await
+    ///     .unwrap();
+    /// });
+    /// ```
+    pub fn spawn_named<F>(&self, future: F, name: impl Into<String>) -> Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.try_spawn_named(future, name)
+            .unwrap_or_else(|closed| panic!("TaskGroup::spawn_named: {closed}"))
+    }
+
+    /// [`try_spawn`](Self::try_spawn) with a name.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let tg = asyncio::task_group(|tg| async move { tg }).await.unwrap();
+    ///     assert!(tg.try_spawn_named(async {}, "late").is_err());
+    /// });
+    /// ```
+    pub fn try_spawn_named<F>(
+        &self,
+        future: F,
+        name: impl Into<String>,
+    ) -> Result<Task<F::Output>, TaskGroupClosed>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.spawn_child(future, Some(name.into()))
+    }
+
+    fn spawn_child<F>(
+        &self,
+        future: F,
+        name: Option<String>,
+    ) -> Result<Task<F::Output>, TaskGroupClosed>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        // Checked, spawned and counted under the group's lock: a failure (which snapshots the
+        // children to cancel under the same lock) either sees this child or is seen here. A
+        // child that ends at once is only told to the group once adopted, below.
+        let (task, index) = {
+            let mut inner = self.state.lock();
+            self.state.check_open(&inner)?;
+            let task = match name {
+                None => crate::spawn(future),
+                Some(name) => crate::spawn_named(future, name),
+            };
+            inner.children.push(task.to_any());
+            inner.live += 1;
+            (task, inner.children.len() - 1)
+        };
+        self.state.listen(index);
         Ok(task)
     }
 }
@@ -345,8 +419,8 @@ impl GroupState {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn check_open(&self) -> Result<(), TaskGroupClosed> {
-        if self.lock().closed {
+    fn check_open(&self, inner: &GroupInner) -> Result<(), TaskGroupClosed> {
+        if inner.closed {
             Err(TaskGroupClosed::Finished)
         } else if self.failed.load(Ordering::Acquire) {
             Err(TaskGroupClosed::ShuttingDown)
@@ -355,13 +429,9 @@ impl GroupState {
         }
     }
 
-    fn adopt(self: &Arc<Self>, child: AnyTask) {
-        let index = {
-            let mut inner = self.lock();
-            inner.children.push(child.clone());
-            inner.live += 1;
-            inner.children.len() - 1
-        };
+    /// Listens for the end of child `index` (counted in `live` already).
+    fn listen(self: &Arc<Self>, index: usize) {
+        let child = self.lock().children[index].clone();
         let listener: Arc<dyn CompletionListener> = self.clone();
         match child.core().listen(listener, index) {
             Listen::Registered(_) => {}
@@ -371,30 +441,28 @@ impl GroupState {
 
     /// Records a failure; the first one cancels the other children and the body.
     fn fail(&self, error: TaskError) {
-        let (to_cancel, owner) = {
+        let to_cancel = {
             let mut inner = self.lock();
             inner.errors.push(error);
             if self.failed.swap(true, Ordering::AcqRel) {
                 return;
             }
-            let owner = inner
-                .body_running
-                .then(|| (inner.owner.clone(), inner.owner_requested.clone()));
-            (
-                inner
-                    .children
-                    .iter()
-                    .filter(|c| !c.done())
-                    .cloned()
-                    .collect::<Vec<_>>(),
-                owner,
-            )
+            // Under the lock: the body's end takes it to clear `body_running` and then withdraws
+            // a request of ours, so it either sees this request or we see the body has ended.
+            // (Sent after the siblings' cancels, a body that returned meanwhile withdrew
+            // nothing, and the task running the scope ended cancelled.)
+            if inner.body_running {
+                request_on(inner.owner.as_ref(), &inner.owner_requested);
+            }
+            inner
+                .children
+                .iter()
+                .filter(|c| !c.done())
+                .cloned()
+                .collect::<Vec<_>>()
         };
         for child in to_cancel {
             let _ = child.cancel();
-        }
-        if let Some((owner, requested)) = owner {
-            request_on(owner.as_ref(), &requested);
         }
         self.waker.wake();
     }

@@ -46,7 +46,8 @@ pub struct Timeout {
 }
 
 /// A [`Timeout`] that expires `delay` from now; `None` for no deadline (Python's
-/// `asyncio.timeout(delay)`).
+/// `asyncio.timeout(delay)`). A delay too long for [`Instant`] to hold (`Duration::MAX`) is no
+/// deadline either.
 ///
 /// ```
 /// # use asyncio_runtime as asyncio;
@@ -57,7 +58,7 @@ pub struct Timeout {
 /// });
 /// ```
 pub fn timeout(delay: impl Into<Option<Duration>>) -> Timeout {
-    timeout_at(delay.into().map(|d| Instant::now() + d))
+    timeout_at(delay.into().and_then(|d| Instant::now().checked_add(d)))
 }
 
 /// A [`Timeout`] that expires at `deadline`; `None` for no deadline (Python's
