@@ -67,8 +67,8 @@ fn tmo_01_in_time_gives_the_value_and_a_zero_timeout_never_polls() {
 }
 
 #[test]
-fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
-    // Implementation-defined in 3.11; here the timeout wins and the task keeps its own value.
+fn tmo_02_an_inner_task_that_swallows_the_cancel_gives_its_value() {
+    // Python 3.11 (TMO-02) and 3.12 (wait_for on top of timeout()): the value, not TimeoutError.
     on_both_flavors(|| async {
         let t = spawn!(async {
             match catch_cancel(park()).await {
@@ -78,10 +78,114 @@ fn tmo_02_an_inner_task_that_swallows_the_cancel_still_times_out() {
         });
         assert_eq!(
             wait_for(t.clone(), Duration::from_millis(10)).await,
+            Ok(Ok("swallowed"))
+        );
+        assert!(!t.cancelled());
+    });
+}
+
+// CPython's test_waitfor.py, for a zero timeout (Python 3.12; a negative timeout does not exist
+// with `Duration`).
+
+#[test]
+fn test_wait_for_timeout_less_then_0_or_0() {
+    on_both_flavors(|| async {
+        let running = Flag::new();
+        let stopped = Flag::new();
+        let foo = spawn!({
+            let (running, stopped) = (running.clone(), stopped.clone());
+            async move {
+                running.set();
+                let _finally = scopeguard(stopped);
+                asyncio::sleep(Duration::from_secs(10)).await;
+                "done"
+            }
+        });
+        common::until(|| running.get()).await;
+        assert_eq!(
+            wait_for(foo.clone(), Duration::ZERO).await,
             Err(TimeoutError)
         );
-        assert_eq!(t.await, Ok("swallowed"));
+        assert!(foo.done());
+        assert!(foo.cancelled(), "cancelled because of the timeout");
+        assert!(stopped.get(), "its cleanup ran before wait_for returned");
     });
+}
+
+#[test]
+fn test_wait_for_timeout_less_then_0_or_0_future_done() {
+    on_both_flavors(|| async {
+        let fut = spawn!(async { "done" });
+        common::until(|| fut.done()).await;
+        assert_eq!(wait_for(fut.clone(), Duration::ZERO).await, Ok(Ok("done")));
+        assert!(fut.done());
+    });
+}
+
+#[test]
+fn test_wait_for_waits_for_task_cancellation_w_timeout_0() {
+    on_both_flavors(|| async {
+        let task_done = Flag::new();
+        let inner = spawn!({
+            let task_done = task_done.clone();
+            async move {
+                let _finally = scopeguard(task_done);
+                if let Err(c) = catch_cancel(asyncio::sleep(Duration::from_secs(10))).await {
+                    asyncio::sleep(Duration::from_millis(10)).await;
+                    c.reraise::<()>().await;
+                }
+            }
+        });
+        asyncio::sleep(Duration::from_millis(10)).await;
+        assert_eq!(wait_for(inner, Duration::ZERO).await, Err(TimeoutError));
+        assert!(task_done.get());
+    });
+}
+
+#[test]
+fn test_wait_for_reraises_exception_during_cancellation() {
+    // Python: the exception raised while the inner task is cancelled propagates, not
+    // TimeoutError. Here it is the task's outcome, handed back.
+    on_both_flavors(|| async {
+        let foo = spawn!(async {
+            let _ = catch_cancel(asyncio::sleep(Duration::from_millis(200))).await;
+            panic!("FooException");
+        });
+        match wait_for(foo, Duration::from_millis(10)).await {
+            Ok(Err(asyncio::TaskError::Panicked(p))) => assert_eq!(p.message(), "FooException"),
+            other => panic!("expected the inner task's panic, got {other:?}"),
+        }
+    });
+}
+
+#[test]
+fn wait_for_a_task_with_zero_timeout_that_catches_the_cancel_gives_its_value() {
+    on_both_flavors(|| async {
+        let started = Flag::new();
+        let t = spawn!({
+            let started = started.clone();
+            async move {
+                started.set();
+                match catch_cancel(park()).await {
+                    Ok(()) => 1,
+                    Err(_) => 2,
+                }
+            }
+        });
+        common::until(|| started.get()).await;
+        assert_eq!(wait_for(t, Duration::ZERO).await, Ok(Ok(2)));
+    });
+}
+
+/// Sets the flag when dropped (Python's `finally: task_done = True`).
+fn scopeguard(flag: Flag) -> impl Drop {
+    struct Set(Flag);
+    impl Drop for Set {
+        fn drop(&mut self) {
+            self.0.set();
+        }
+    }
+    Set(flag)
 }
 
 #[test]

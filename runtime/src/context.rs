@@ -15,6 +15,43 @@ thread_local! {
     // flag to check.
     static CURRENT_TASK: Cell<Option<Arc<dyn ErasedCore>>> = const { Cell::new(None) };
     static DROP_SCOPES: RefCell<Vec<DropScope>> = const { RefCell::new(Vec::new()) };
+    /// While [`capture_awaited_task`] runs: the tasks whose `TaskFuture` was made meanwhile.
+    static CAPTURE: RefCell<Option<Vec<AnyTask>>> = const { RefCell::new(None) };
+}
+
+/// Runs `into_future` and tells which task the future awaits, when it is the future of exactly
+/// one [`Task`](crate::Task) (`Task::into_future` reports itself through [`note_awaited_task`]).
+/// `wait_for` uses it to cancel that task on timeout and keep awaiting its outcome (Python 3.12:
+/// a task that catches the cancellation and returns, or fails, decides the result), instead of
+/// dropping the future.
+pub(crate) fn capture_awaited_task<R>(into_future: impl FnOnce() -> R) -> (R, Option<AnyTask>) {
+    let outer = CAPTURE.with(|c| c.borrow_mut().replace(Vec::new()));
+    struct Restore(Option<Option<Vec<AnyTask>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(outer) = self.0.take() {
+                CAPTURE.with(|c| *c.borrow_mut() = outer);
+            }
+        }
+    }
+    let mut restore = Restore(Some(outer));
+    let future = into_future();
+    let outer = restore.0.take().expect("restored once");
+    let mut seen = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), outer));
+    let task = match seen.as_mut() {
+        Some(seen) if seen.len() == 1 => seen.pop(),
+        _ => None,
+    };
+    (future, task)
+}
+
+/// Called by `Task::into_future`; see [`capture_awaited_task`].
+pub(crate) fn note_awaited_task(task: impl FnOnce() -> AnyTask) {
+    CAPTURE.with(|c| {
+        if let Some(seen) = c.borrow_mut().as_mut() {
+            seen.push(task());
+        }
+    });
 }
 
 /// Marks this thread as serving `shared` until the guard is dropped.

@@ -268,6 +268,7 @@ impl<T: Send + 'static> IntoFuture for Task<T> {
     type IntoFuture = TaskFuture<T>;
 
     fn into_future(self) -> TaskFuture<T> {
+        context::note_awaited_task(|| self.to_any());
         TaskFuture {
             task: Some(self),
             waiter: None,
