@@ -48,7 +48,8 @@ where
         match finished.recv_timeout(Duration::from_secs(60)) {
             Ok(()) => runner.join().unwrap(),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                std::panic::resume_unwind(runner.join().unwrap_err())
+                let payload = runner.join().unwrap_err();
+                panic!("the program panicked: {}", common::panic_message(&*payload))
             }
             Err(mpsc::RecvTimeoutError::Timeout) => panic!("the program hung (deadlock?)"),
         }
@@ -255,6 +256,18 @@ fn a_clone_that_panics_in_result_leaves_the_task_readable() {
         assert!(first.is_err());
         assert!(task.result().is_ok());
         assert!(task.clone().await.is_ok());
+        the_runtime_still_works().await;
+    });
+}
+
+#[test]
+fn dropping_the_last_handle_of_a_value_that_panics_when_dropped_is_contained() {
+    on_both_flavors_one_worker(|| async {
+        let task = asyncio::spawn(async { PanicOnDrop("last handle") });
+        common::until(|| task.done()).await;
+        // The value goes with the last handle; the task has its outcome, so the panic is
+        // reported on stderr, not raised here.
+        drop(task);
         the_runtime_still_works().await;
     });
 }

@@ -26,7 +26,8 @@ fn within<Fut: Future<Output = ()>>(
     match finished.recv_timeout(limit) {
         Ok(()) => runner.join().unwrap(),
         Err(mpsc::RecvTimeoutError::Disconnected) => {
-            std::panic::resume_unwind(runner.join().unwrap_err())
+            let payload = runner.join().unwrap_err();
+            panic!("the program panicked: {}", common::panic_message(&*payload))
         }
         Err(mpsc::RecvTimeoutError::Timeout) => panic!("the task group hung"),
     }

@@ -659,8 +659,12 @@ impl<T> Core<T> {
                 None
             }
         };
-        // Outside the lock: the value's destructor is user code.
-        drop(value);
+        // Outside the lock: the value's destructor is user code. The task has its outcome
+        // already, so a panic there is reported rather than raised where the handle was dropped
+        // (which may be the runtime's own code, or another task's).
+        if let Err(panicked) = contain::drop_caught(value) {
+            contain::report(&self.header.name(), "the value's destructor", &panicked);
+        }
     }
 
     /// Records how to clone the value, when a second handle is made.

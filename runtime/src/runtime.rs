@@ -16,7 +16,7 @@ use crate::core::HasCore;
 use crate::error::TaskError;
 use crate::harness::{CatchUnwind, MainCore, MainHarness};
 use crate::registry::Registry;
-use crate::scheduler::Scheduler;
+use crate::scheduler::{MainTicket, Scheduler};
 use crate::stop::StopAll;
 
 /// What the threads of one runtime share.
@@ -94,7 +94,13 @@ impl RunConfig {
             shutdown(&shared).await;
         };
         match pool {
-            None => backend::block_on(shared.scheduler.run(program)),
+            None => {
+                let ticket = MainTicket::new({
+                    let shared = shared.clone();
+                    move |ticket| shared.scheduler.push(ticket)
+                });
+                backend::block_on(shared.scheduler.run_main(program, ticket))
+            }
             Some(pool) => {
                 backend::block_on(program);
                 pool.stop();

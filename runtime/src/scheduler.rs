@@ -69,6 +69,50 @@ fn run_contained(task: Arc<dyn Runnable>) {
     }
 }
 
+/// The main task's place in the run queue of a current-thread runtime (API.md rule 9): `main`
+/// is not a cell (its future need not be `Send` or `'static`), so the queue holds this ticket
+/// instead, and the runner polls `main` when the ticket comes up, in FIFO order with the tasks.
+/// One `yield_now()` in `main` thus lets each ready task take exactly one step, as in Python
+/// (CPython's `test_cancel_yield`). The ticket is `main`'s waker.
+pub(crate) struct MainTicket {
+    /// In the queue, or popped and `main` not polled yet: a wake does not queue it again.
+    queued: AtomicBool,
+    /// Popped: poll `main` now.
+    due: AtomicBool,
+    push: Box<dyn Fn(Arc<dyn Runnable>) + Send + Sync>,
+}
+
+impl MainTicket {
+    /// A ticket that is due at once (`main` runs first); `push` queues it on its scheduler.
+    pub(crate) fn new(push: impl Fn(Arc<dyn Runnable>) + Send + Sync + 'static) -> Arc<Self> {
+        Arc::new(MainTicket {
+            queued: AtomicBool::new(true),
+            due: AtomicBool::new(true),
+            push: Box::new(push),
+        })
+    }
+}
+
+impl Runnable for MainTicket {
+    fn run(self: Arc<Self>) {
+        self.due.store(true, Ordering::Release);
+    }
+}
+
+impl std::task::Wake for MainTicket {
+    fn wake(self: Arc<Self>) {
+        if !self.queued.swap(true, Ordering::AcqRel) {
+            (self.push)(self.clone());
+        }
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.queued.swap(true, Ordering::AcqRel) {
+            (self.push)(self.clone());
+        }
+    }
+}
+
 /// One runtime's queue of tasks ready to run, and the runners waiting for work.
 pub(crate) struct Scheduler {
     /// One runner (a current-thread runtime): its own pushes use the thread-local queue.
@@ -143,6 +187,20 @@ impl Scheduler {
         Run {
             scheduler: self,
             main,
+            ticket: None,
+            id: self.next_runner.fetch_add(1, Ordering::Relaxed),
+            asleep: false,
+        }
+    }
+
+    /// Like [`run`](Self::run), but `main` waits its turn in the queue: it is polled when
+    /// `ticket` comes up (see [`MainTicket`]), with the ticket as its waker.
+    pub(crate) fn run_main<F: Future>(&self, main: F, ticket: Arc<MainTicket>) -> Run<'_, F> {
+        let waker = Waker::from(ticket.clone());
+        Run {
+            scheduler: self,
+            main,
+            ticket: Some((ticket, waker)),
             id: self.next_runner.fetch_add(1, Ordering::Relaxed),
             asleep: false,
         }
@@ -163,6 +221,8 @@ pin_project! {
         scheduler: &'a Scheduler,
         #[pin]
         main: F,
+        // `Some` for `run_main`: main's ticket and the waker made of it.
+        ticket: Option<(Arc<MainTicket>, Waker)>,
         id: u64,
         // Registered among the sleepers (or woken from there and not checked in yet).
         asleep: bool,
@@ -249,12 +309,27 @@ impl<F: Future> Future for Run<'_, F> {
             *this.asleep = false;
             wake_up(scheduler, *this.id);
         }
-        if let Poll::Ready(output) = this.main.poll(cx) {
-            return Poll::Ready(output);
+        let mut main = this.main;
+        if this.ticket.is_none() {
+            if let Poll::Ready(output) = main.as_mut().poll(cx) {
+                return Poll::Ready(output);
+            }
         }
         let mut ran = 0;
         let mut streak = 0;
         while ran < BUDGET {
+            if let Some((ticket, waker)) = this.ticket.as_ref() {
+                if ticket.due.swap(false, Ordering::AcqRel) {
+                    // A wake from here on queues the ticket again.
+                    ticket.queued.store(false, Ordering::Release);
+                    ran += 1;
+                    if let Poll::Ready(output) = main.as_mut().poll(&mut Context::from_waker(waker))
+                    {
+                        return Poll::Ready(output);
+                    }
+                    continue;
+                }
+            }
             match scheduler.next(&mut streak) {
                 Some(task) => {
                     ran += 1;
