@@ -90,8 +90,13 @@ fn build_args() -> Vec<String> {
     args
 }
 
-/// Builds the examples; returns each one's executable by name.
-fn build_examples() -> BTreeMap<String, PathBuf> {
+/// Builds the examples once per test binary; returns each one's executable by name.
+fn build_examples() -> &'static BTreeMap<String, PathBuf> {
+    static BUILT: std::sync::OnceLock<BTreeMap<String, PathBuf>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_examples_now)
+}
+
+fn build_examples_now() -> BTreeMap<String, PathBuf> {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let args = build_args();
     let output = Command::new(&cargo)
@@ -335,4 +340,101 @@ fn the_diff_shows_what_changed() {
         diff("a\n", "a"),
         "   a\n  (the two differ in the newline at the end)\n"
     );
+}
+
+/// Sends SIGINT to a child process, as a terminal's Ctrl-C does.
+fn ctrl_c(child: &std::process::Child) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
+    // SAFETY: kill(2) with a pid of our own child and a valid signal number; no memory is
+    // shared with it.
+    #[allow(unsafe_code)]
+    let sent = unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(sent, 0, "kill(SIGINT) failed");
+}
+
+/// Starts the `ctrl_c` example waiting 30 s for a Ctrl-C; returns it once it is ready, with a
+/// reader of its stdout lines.
+fn start_ctrl_c_example() -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let executable = build_examples().get("ctrl_c").expect("the ctrl_c example");
+    let mut child = Command::new(executable)
+        .arg("30")
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the ctrl_c example starts");
+    let stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
+    let (send, lines) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = send.send(line);
+        }
+    });
+    let ready = lines
+        .recv_timeout(TIME_LIMIT)
+        .expect("the example says it is ready");
+    assert_eq!(ready, "main: ready, press Ctrl-C");
+    (child, lines)
+}
+
+/// Waits for the child's exit status (killing it past the time limit) and the rest of its lines.
+fn finish(
+    mut child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+) -> (Option<i32>, Vec<String>) {
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waitable child") {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            panic!("the example did not end after Ctrl-C");
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    (status.code(), lines.iter().collect())
+}
+
+#[test]
+fn ctrl_c_cancels_main_runs_every_cleanup_and_exits_with_130() {
+    let (child, lines) = start_ctrl_c_example();
+    ctrl_c(&child);
+    let (code, printed) = finish(child, lines);
+    assert_eq!(
+        printed,
+        [
+            "main: task was cancelled: SIGINT, cleaning up for 2 s",
+            "main: cleanup done",
+            "worker: cleanup ran",
+        ]
+    );
+    assert_eq!(code, Some(130));
+}
+
+#[test]
+fn a_second_ctrl_c_during_a_slow_cleanup_exits_at_once_with_130() {
+    let (child, lines) = start_ctrl_c_example();
+    ctrl_c(&child);
+    let first = lines
+        .recv_timeout(TIME_LIMIT)
+        .expect("main reports the cancellation");
+    assert_eq!(
+        first,
+        "main: task was cancelled: SIGINT, cleaning up for 2 s"
+    );
+    let second_sent = Instant::now();
+    ctrl_c(&child);
+    let (code, printed) = finish(child, lines);
+    assert!(
+        second_sent.elapsed() < Duration::from_millis(1500),
+        "exited at once, not after the 2 s cleanup"
+    );
+    assert!(
+        printed.is_empty(),
+        "no cleanup ran after the second Ctrl-C: {printed:?}"
+    );
+    assert_eq!(code, Some(130));
 }

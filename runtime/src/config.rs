@@ -37,6 +37,8 @@ pub enum Flavor {
 pub struct RunConfig {
     flavor: Flavor,
     worker_threads: Option<usize>,
+    /// `signals(false)` was asked (stored negated so that `Default` keeps signals on).
+    no_signals: bool,
 }
 
 impl RunConfig {
@@ -50,7 +52,35 @@ impl RunConfig {
         RunConfig {
             flavor: Flavor::CurrentThread,
             worker_threads: None,
+            no_signals: false,
         }
+    }
+
+    /// Whether `run` handles Ctrl-C as Python's `asyncio.run` does (default: `true`): the first
+    /// SIGINT cancels the main task with the message `"SIGINT"`, shutdown then cancels and
+    /// awaits every other task, and if `main` ends cancelled by it the process exits with status
+    /// 130 after the cleanups; a second SIGINT exits at once with 130. The handler is active only
+    /// while a `run` on the process's main thread is; `#[async_test]` turns it off.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let config = asyncio::RunConfig::new().signals(false);
+    /// assert!(!config.get_signals());
+    /// assert_eq!(config.run(async { 7 }), 7);
+    /// ```
+    pub const fn signals(mut self, enabled: bool) -> Self {
+        self.no_signals = !enabled;
+        self
+    }
+
+    /// Whether Ctrl-C is handled; see [`signals`](Self::signals).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// assert!(asyncio::RunConfig::new().get_signals());
+    /// ```
+    pub const fn get_signals(&self) -> bool {
+        !self.no_signals
     }
 
     /// Chooses the flavor.

@@ -30,6 +30,7 @@ mod config;
 mod contain;
 mod context;
 mod core;
+mod ctrl_c;
 mod error;
 mod gather;
 mod harness;

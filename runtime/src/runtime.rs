@@ -9,10 +9,12 @@ use std::thread::JoinHandle;
 
 use atomic_waker::AtomicWaker;
 
+use crate::any_task::AnyTask;
 use crate::backend;
 use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
 use crate::core::HasCore;
+use crate::ctrl_c::{self, CtrlC};
 use crate::error::TaskError;
 use crate::harness::{CatchUnwind, MainCore, MainHarness};
 use crate::registry::Registry;
@@ -85,6 +87,7 @@ impl RunConfig {
 
         let main_core = Arc::new(MainCore::new());
         let key = shared.registry.insert(main_core.clone());
+        let ctrl_c = CtrlC::arm(self.get_signals(), AnyTask::from_core(main_core.clone()));
         let mut output = None;
         let main_task = MainHarness::new(main_core.clone(), key, async {
             output = Some(CatchUnwind::new(main).await);
@@ -111,7 +114,15 @@ impl RunConfig {
             Some(Ok(value)) => value,
             Some(Err(payload)) => resume_unwind(payload),
             None => {
-                let reason = match main_core.core().take_outcome() {
+                let outcome = main_core.core().take_outcome();
+                if ctrl_c.as_ref().is_some_and(CtrlC::received)
+                    && matches!(&outcome, Err(TaskError::Cancelled(c)) if c.message() == Some(ctrl_c::MESSAGE))
+                {
+                    // Python's asyncio.run raises KeyboardInterrupt: the process ends with 130,
+                    // after the cleanups of shutdown.
+                    ctrl_c::exit();
+                }
+                let reason = match outcome {
                     Err(TaskError::Cancelled(c)) => c.to_string(),
                     Err(e) => e.to_string(),
                     Ok(()) => "ended without output".to_owned(),
