@@ -348,8 +348,23 @@ fn a_cancelled_main_task_makes_run_panic_after_shutdown() {
     })
     .unwrap_err();
     let message = panic_message(&*payload);
-    assert!(
-        message.contains("main task") && message.contains("stop main"),
-        "{message}"
+    assert_eq!(
+        message, "asyncio::run: the main task was cancelled: stop main",
+        "one sentence, no word repeated"
+    );
+}
+
+#[test]
+fn a_main_task_cancelled_without_a_message_says_so_once() {
+    let payload = catch_unwind(|| {
+        asyncio::run(async {
+            asyncio::current_task().unwrap().cancel();
+            yield_now().await;
+        })
+    })
+    .unwrap_err();
+    assert_eq!(
+        panic_message(&*payload),
+        "asyncio::run: the main task was cancelled"
     );
 }

@@ -103,9 +103,14 @@ impl RunConfig {
             Some(Ok(value)) => value,
             Some(Err(payload)) => resume_unwind(payload),
             None => {
+                // Each error's Display starts with "task ...": the sentence names the main task
+                // once, then says what happened to it.
                 let reason = match main_core.core().take_outcome() {
-                    Err(TaskError::Cancelled(c)) => c.to_string(),
-                    Err(e) => e.to_string(),
+                    Err(TaskError::Cancelled(c)) => match c.message() {
+                        Some(message) => format!("was cancelled: {message}"),
+                        None => "was cancelled".to_owned(),
+                    },
+                    Err(e) => format!("failed: {e}"),
                     Ok(()) => "ended without output".to_owned(),
                 };
                 panic!("asyncio::run: the main task {reason}")
