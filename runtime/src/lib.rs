@@ -23,6 +23,7 @@
 //! ```
 
 mod any_task;
+mod as_completed;
 mod backend;
 mod cancel;
 mod cell;
@@ -64,6 +65,7 @@ pub fn backend_name() -> &'static str {
 pub mod __private;
 
 pub use crate::any_task::AnyTask;
+pub use crate::as_completed::{as_completed, AsCompleted};
 pub use crate::cancel::{catch_cancel, CatchCancel};
 pub use crate::config::{Flavor, RunConfig};
 pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
