@@ -25,6 +25,7 @@
 mod any_task;
 mod as_completed;
 mod backend;
+mod blocking;
 mod cancel;
 mod cell;
 mod config;
@@ -46,6 +47,7 @@ mod task;
 mod task_group;
 mod time;
 mod timeout_scope;
+mod to_thread;
 mod wait;
 mod watch;
 
@@ -80,4 +82,5 @@ pub use crate::task::{Task, TaskFuture};
 pub use crate::task_group::{task_group, TaskGroup, TaskGroupClosed, TaskGroupError};
 pub use crate::time::{sleep, wait_for, yield_now};
 pub use crate::timeout_scope::{timeout, timeout_at, Timeout};
+pub use crate::to_thread::to_thread;
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

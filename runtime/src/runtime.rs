@@ -8,6 +8,7 @@ use std::task::{Poll, Waker};
 use std::thread::JoinHandle;
 
 use crate::backend;
+use crate::blocking::BlockingPool;
 use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
 use crate::core::HasCore;
@@ -21,6 +22,8 @@ use crate::stop::StopAll;
 pub(crate) struct Shared {
     pub(crate) scheduler: Scheduler,
     pub(crate) registry: Registry,
+    /// Where `to_thread` runs its functions; closed at teardown (see `to_thread`).
+    pub(crate) blocking: BlockingPool,
 }
 
 /// Ends a runtime, normally or while unwinding: whatever still runs is aborted (its future
@@ -32,6 +35,7 @@ impl Drop for Teardown {
     fn drop(&mut self) {
         self.0.registry.abort_all();
         self.0.scheduler.close();
+        self.0.blocking.close();
     }
 }
 
@@ -76,6 +80,7 @@ impl RunConfig {
         let shared = Arc::new(Shared {
             scheduler: Scheduler::new(workers.is_none()),
             registry: Registry::new(workers.is_none()),
+            blocking: BlockingPool::new(self.blocking_limit()),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let _teardown = Teardown(shared.clone());
