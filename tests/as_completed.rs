@@ -142,6 +142,12 @@ fn test_as_completed_duplicate_coroutines() {
         }
         result.sort_unstable();
         assert_eq!(result, ["ham", "spam"]);
+        // Any number of copies, anywhere: the first occurrence stays, in input order.
+        let (a, b) = (spawn(async { 'a' }), spawn(async { 'b' }));
+        let done = as_completed([b.clone(), a.clone(), a.clone(), b.clone(), a]);
+        assert_eq!(done.len(), 2);
+        let tasks: Vec<Task<char>> = futures::StreamExt::collect(done).await;
+        assert_eq!(tasks.len(), 2);
     });
 }
 

@@ -63,7 +63,7 @@ where
     T: Send + 'static,
     I: IntoIterator<Item = Task<T>>,
 {
-    let mut tasks: Vec<Option<Task<T>>> = tasks.into_iter().map(Some).collect();
+    let mut tasks: Vec<Task<T>> = tasks.into_iter().collect();
     dedup_by_id(&mut tasks);
     let completions = Arc::new(Completions {
         ended: ConcurrentQueue::unbounded(),
@@ -73,20 +73,19 @@ where
     let keys = tasks
         .iter()
         .enumerate()
-        .map(|(index, task)| {
-            let task = task.as_ref().expect("every slot is filled until yielded");
-            match task.erased().listen(listener.clone(), index) {
+        .map(
+            |(index, task)| match task.erased().listen(listener.clone(), index) {
                 Listen::Registered(key) => Some(key),
                 Listen::AlreadyEnded(ended) => {
                     completions.completed(index, ended);
                     None
                 }
-            }
-        })
+            },
+        )
         .collect();
     let remaining = tasks.len();
     AsCompleted {
-        tasks,
+        tasks: tasks.into_iter().map(Some).collect(),
         keys,
         completions,
         remaining,
@@ -94,25 +93,26 @@ where
 }
 
 /// Keeps the first handle of each task, in input order.
-fn dedup_by_id<T>(tasks: &mut Vec<Option<Task<T>>>) {
+fn dedup_by_id<T>(tasks: &mut Vec<Task<T>>) {
     // Sorting ids, as `wait` does: linear on the usual ascending input, no hash set.
     let mut order: Vec<(TaskId, usize)> = tasks
         .iter()
         .enumerate()
-        .filter_map(|(index, task)| task.as_ref().map(|t| (t.id(), index)))
+        .map(|(index, task)| (task.id(), index))
         .collect();
     order.sort_unstable();
     if order.windows(2).all(|pair| pair[0].0 != pair[1].0) {
         return;
     }
-    let mut previous = None;
-    for &(id, index) in &order {
-        if previous == Some(id) {
-            tasks[index] = None;
+    let mut keep = vec![true; tasks.len()];
+    for pair in order.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            // Sorted by (id, index): the later index of an equal pair is the duplicate.
+            keep[pair[1].1] = false;
         }
-        previous = Some(id);
     }
-    tasks.retain(Option::is_some);
+    let mut keep = keep.into_iter();
+    tasks.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// The shared part: the indices of the tasks that have ended, in the order they ended.
@@ -172,7 +172,6 @@ impl<T: Send + 'static> AsCompleted<T> {
     ///     assert!(done.next().await.is_none());
     /// });
     /// ```
-    #[allow(clippy::should_implement_trait)] // Python's spelling; the Stream impl is the trait.
     pub async fn next(&mut self) -> Option<Task<T>> {
         poll_fn(|cx| self.poll_next_task(cx)).await
     }
