@@ -288,6 +288,47 @@ fn err_01_spawn_without_a_runtime_panics_naming_async_main_and_run() {
     );
 }
 
+/// Where the panic raised by `f` says it happened (`file:line`), seen by a panic hook that
+/// watches this thread only (other tests keep the default hook).
+fn panic_location_of(f: &dyn Fn()) -> Option<(String, u32)> {
+    use std::cell::{Cell, RefCell};
+    use std::sync::Once;
+    thread_local! {
+        static WATCHING: Cell<bool> = const { Cell::new(false) };
+        static SEEN: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if WATCHING.with(Cell::get) {
+                let location = info.location().map(|l| (l.file().to_owned(), l.line()));
+                SEEN.with(|seen| *seen.borrow_mut() = location);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    WATCHING.with(|w| w.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    WATCHING.with(|w| w.set(false));
+    assert!(result.is_err(), "expected a panic");
+    SEEN.with(|seen| seen.borrow_mut().take())
+}
+
+#[test]
+fn spawn_without_a_runtime_panics_at_the_callers_line() {
+    // `line!()` and the call on one line: the panic must point here, not into the runtime.
+    let at = |line: u32, f: &dyn Fn()| {
+        assert_eq!(panic_location_of(f), Some((file!().to_owned(), line)));
+    };
+    at(line!(), &|| drop(spawn!(async {})));
+    at(line!(), &|| drop(spawn!(async {}, name = "worker")));
+    at(line!(), &|| drop(asyncio::spawn(async {})));
+    at(line!(), &|| drop(asyncio::spawn_named(async {}, "worker")));
+    at(line!(), &|| drop(asyncio::gather!(async {})));
+}
+
 #[test]
 fn err_01_nested_run_panics_with_a_clear_message() {
     RunConfig::new().run(async {
@@ -307,8 +348,23 @@ fn a_cancelled_main_task_makes_run_panic_after_shutdown() {
     })
     .unwrap_err();
     let message = panic_message(&*payload);
-    assert!(
-        message.contains("main task") && message.contains("stop main"),
-        "{message}"
+    assert_eq!(
+        message, "asyncio::run: the main task was cancelled: stop main",
+        "one sentence, no word repeated"
+    );
+}
+
+#[test]
+fn a_main_task_cancelled_without_a_message_says_so_once() {
+    let payload = catch_unwind(|| {
+        asyncio::run(async {
+            asyncio::current_task().unwrap().cancel();
+            yield_now().await;
+        })
+    })
+    .unwrap_err();
+    assert_eq!(
+        panic_message(&*payload),
+        "asyncio::run: the main task was cancelled"
     );
 }

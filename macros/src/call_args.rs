@@ -56,11 +56,15 @@ pub(crate) fn parse_call_args(
     )?;
     let mut futures = Vec::new();
     let mut options: Vec<CallOption> = Vec::new();
+    let mut misplaced = false;
     for arg in args {
         match classify(arg) {
             Arg::Option(option) => options.push(option),
             Arg::Future(future) => {
-                if let Some(first) = options.first() {
+                // A future after an option is reported once, at the first such future, and
+                // still kept: the expansion then spawns it as if it were in its place, so the
+                // rest of the user's code type-checks and this error is the only one.
+                if let (Some(first), false) = (options.first(), misplaced) {
                     errors.push(syn::Error::new_spanned(
                         &future,
                         format!(
@@ -69,9 +73,9 @@ pub(crate) fn parse_call_args(
                             first.key
                         ),
                     ));
-                } else {
-                    futures.push(future);
+                    misplaced = true;
                 }
+                futures.push(future);
             }
         }
     }
@@ -196,12 +200,22 @@ mod tests {
     }
 
     #[test]
-    fn a_future_after_an_option_is_an_error() {
+    fn a_future_after_an_option_is_one_error_and_is_kept() {
         let mut errors = Errors::default();
         let args =
             parse_call_args("spawn", quote!([::asyncio] name = "w", work()), &mut errors).unwrap();
-        assert!(args.futures.is_empty());
+        assert_eq!(args.futures.len(), 1);
+        assert_eq!(errors.messages().len(), 1);
         assert!(errors.messages()[0].contains("come before its options"));
+        let mut errors = Errors::default();
+        let args = parse_call_args(
+            "gather",
+            quote!([::asyncio] a(), flag = true, b(), c()),
+            &mut errors,
+        )
+        .unwrap();
+        assert_eq!(args.futures.len(), 3);
+        assert_eq!(errors.messages().len(), 1, "{:?}", errors.messages());
     }
 
     #[test]

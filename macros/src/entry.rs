@@ -288,29 +288,35 @@ fn expand_function(
     let async_span = inner.fn_token.span;
     inner.asyncness.get_or_insert(Token![async](async_span));
 
-    let block = if checked.uncallable {
+    let statements = if checked.uncallable {
         // `main`/a test with parameters: emit the async fn so the body is still checked, and
         // a signature without parameters so the only error is ours.
         outer.inputs.clear();
-        quote! {{
+        quote! {
             #[allow(dead_code, clippy::unused_async)]
             #inner #body
             ::core::unreachable!()
-        }}
+        }
     } else if checked.needs_async_block {
-        quote! {{
+        quote! {
             #crate_path::__private::run(#run_config, async move #body)
-        }}
+        }
     } else {
         let call_args = forwarded_arguments(&mut outer);
         let name = &inner.ident;
         // The function is async because the attribute requires it, awaits or not.
-        quote! {{
+        quote! {
             #[allow(clippy::unused_async)]
             #inner #body
             #crate_path::__private::run(#run_config, #name(#(#call_args),*))
-        }}
+        }
     };
+    // The outer body's braces carry the span of the user's body, not the macro's call site:
+    // rustc's `dead_code` lint stays silent on a function whose body comes from a macro
+    // expansion, so with the macro's braces an unused `#[async_main] async fn helper()` would
+    // not be reported, as if the attribute had hidden it.
+    let mut block = Group::new(proc_macro2::Delimiter::Brace, statements);
+    block.set_span(body.span());
     quote! {
         #(#attrs)*
         #test_attr

@@ -49,7 +49,9 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             proc_macro2::Span::call_site(),
             "`spawn!` needs a future to run as a task, e.g. `spawn!(work())`",
         ));
-        return errors.to_compile_errors();
+        // In a block: several `compile_error!`s in a row are not one expression.
+        let compile_errors = errors.to_compile_errors();
+        return quote!({ #compile_errors });
     };
     if !errors.is_empty() {
         // Still spawn the future, so its type checks and `Task<T>` flows on: the error above

@@ -37,6 +37,7 @@ pub enum Flavor {
 pub struct RunConfig {
     flavor: Flavor,
     worker_threads: Option<usize>,
+    blocking_threads: Option<usize>,
     /// `signals(false)` was asked (stored negated so that `Default` keeps signals on).
     no_signals: bool,
 }
@@ -52,6 +53,7 @@ impl RunConfig {
         RunConfig {
             flavor: Flavor::CurrentThread,
             worker_threads: None,
+            blocking_threads: None,
             no_signals: false,
         }
     }
@@ -110,6 +112,51 @@ impl RunConfig {
     pub const fn worker_threads(mut self, n: usize) -> Self {
         self.worker_threads = Some(n);
         self
+    }
+
+    /// Bounds the runtime's pool of blocking threads, where [`to_thread`](crate::to_thread)
+    /// runs its functions: at most `n` run at once, further jobs wait in a queue. Default:
+    /// Python's `min(32, CPUs + 4)`. Each runtime has a pool of its own, whatever other runtimes
+    /// exist in the process.
+    ///
+    /// # Panics
+    /// At once, if `n == 0`: no job could ever run (Python's `ThreadPoolExecutor` raises
+    /// `ValueError` for `max_workers=0`).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let config = asyncio::RunConfig::new().blocking_threads(2);
+    /// assert_eq!(config.get_blocking_threads(), Some(2));
+    /// let answer = config.run(async { asyncio::to_thread(|| 6 * 7).await });
+    /// assert_eq!(answer, Ok(42));
+    /// ```
+    pub const fn blocking_threads(mut self, n: usize) -> Self {
+        assert!(
+            n > 0,
+            "blocking_threads must be at least 1: with no blocking thread, no to_thread job \
+             could ever run"
+        );
+        self.blocking_threads = Some(n);
+        self
+    }
+
+    /// The requested bound of the blocking pool, if one was set (see
+    /// [`blocking_threads`](Self::blocking_threads) for the default).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// assert_eq!(asyncio::RunConfig::new().get_blocking_threads(), None);
+    /// ```
+    pub const fn get_blocking_threads(&self) -> Option<usize> {
+        self.blocking_threads
+    }
+
+    /// The bound of the blocking pool: the one set, or Python's `min(32, CPUs + 4)`.
+    pub(crate) fn blocking_limit(&self) -> usize {
+        self.blocking_threads.unwrap_or_else(|| {
+            let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            (cpus + 4).min(32)
+        })
     }
 
     /// The chosen flavor.

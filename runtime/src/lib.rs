@@ -23,7 +23,9 @@
 //! ```
 
 mod any_task;
+mod as_completed;
 mod backend;
+mod blocking;
 mod cancel;
 mod cell;
 mod config;
@@ -47,6 +49,7 @@ mod task;
 mod task_group;
 mod time;
 mod timeout_scope;
+mod to_thread;
 mod wait;
 mod watch;
 
@@ -66,6 +69,7 @@ pub fn backend_name() -> &'static str {
 pub mod __private;
 
 pub use crate::any_task::AnyTask;
+pub use crate::as_completed::{as_completed, AsCompleted};
 pub use crate::cancel::{catch_cancel, CatchCancel};
 pub use crate::config::{Flavor, RunConfig};
 pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
@@ -80,4 +84,5 @@ pub use crate::task::{Task, TaskFuture};
 pub use crate::task_group::{task_group, TaskGroup, TaskGroupClosed, TaskGroupError};
 pub use crate::time::{sleep, wait_for, yield_now};
 pub use crate::timeout_scope::{timeout, timeout_at, Timeout};
+pub use crate::to_thread::to_thread;
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

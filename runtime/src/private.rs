@@ -39,6 +39,7 @@ pub trait SpawnFuture: Sized {
     /// The future's output.
     type Output;
     /// Spawns the future as a task, named or not.
+    #[track_caller]
     fn spawn_task(self, name: Option<String>) -> Task<Self::Output>
     where
         Self: Send + 'static,
@@ -47,6 +48,7 @@ pub trait SpawnFuture: Sized {
 
 impl<F: Future> SpawnFuture for F {
     type Output = F::Output;
+    #[track_caller]
     fn spawn_task(self, name: Option<String>) -> Task<F::Output>
     where
         Self: Send + 'static,
@@ -68,6 +70,7 @@ impl<F: Future> SpawnFuture for F {
 ///     assert_eq!(task.await, Ok(7));
 /// });
 /// ```
+#[track_caller]
 pub fn spawn<F, T>(future: F) -> Task<T>
 where
     F: SpawnFuture<Output = T> + Send + 'static,
@@ -85,6 +88,7 @@ where
 ///     assert_eq!(task.name(), "worker-1");
 /// });
 /// ```
+#[track_caller]
 pub fn spawn_named<F, T, N>(future: F, name: N) -> Task<T>
 where
     F: SpawnFuture<Output = T> + Send + 'static,
@@ -138,6 +142,7 @@ pub trait GatherArg: Sized {
     /// The task's output.
     type Output;
     /// Spawns the future, or returns the task itself.
+    #[track_caller]
     fn into_task(self) -> Task<Self::Output>
     where
         Self: Send + 'static,
@@ -157,6 +162,7 @@ impl<T> GatherArg for Task<T> {
 
 impl<F: Future> GatherArg for F {
     type Output = F::Output;
+    #[track_caller]
     fn into_task(self) -> Task<F::Output>
     where
         Self: Send + 'static,
@@ -178,6 +184,7 @@ impl<F: Future> GatherArg for F {
 ///     assert_eq!(both.await, Ok((1, "two")));
 /// });
 /// ```
+#[track_caller]
 pub fn into_task<A, T>(arg: A) -> Task<T>
 where
     A: GatherArg<Output = T> + Send + 'static,

@@ -11,6 +11,7 @@ use atomic_waker::AtomicWaker;
 
 use crate::any_task::AnyTask;
 use crate::backend;
+use crate::blocking::BlockingPool;
 use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
 use crate::core::HasCore;
@@ -25,6 +26,8 @@ use crate::stop::StopAll;
 pub(crate) struct Shared {
     pub(crate) scheduler: Scheduler,
     pub(crate) registry: Registry,
+    /// Where `to_thread` runs its functions; closed at teardown (see `to_thread`).
+    pub(crate) blocking: BlockingPool,
 }
 
 /// Ends a runtime, normally or while unwinding: whatever still runs is aborted (its future
@@ -36,6 +39,7 @@ impl Drop for Teardown {
     fn drop(&mut self) {
         self.0.registry.abort_all();
         self.0.scheduler.close();
+        self.0.blocking.close();
     }
 }
 
@@ -80,6 +84,7 @@ impl RunConfig {
         let shared = Arc::new(Shared {
             scheduler: Scheduler::new(workers.is_none()),
             registry: Registry::new(workers.is_none()),
+            blocking: BlockingPool::new(self.blocking_limit()),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let _teardown = Teardown(shared.clone());
@@ -122,9 +127,14 @@ impl RunConfig {
                     // after the cleanups of shutdown.
                     ctrl_c::exit();
                 }
+                // Each error's Display starts with "task ...": the sentence names the main task
+                // once, then says what happened to it.
                 let reason = match outcome {
-                    Err(TaskError::Cancelled(c)) => c.to_string(),
-                    Err(e) => e.to_string(),
+                    Err(TaskError::Cancelled(c)) => match c.message() {
+                        Some(message) => format!("was cancelled: {message}"),
+                        None => "was cancelled".to_owned(),
+                    },
+                    Err(e) => format!("failed: {e}"),
                     Ok(()) => "ended without output".to_owned(),
                 };
                 panic!("asyncio::run: the main task {reason}")
@@ -258,6 +268,7 @@ mod tests {
         let shared = Arc::new(Shared {
             scheduler: Scheduler::new(false),
             registry: Registry::new(false),
+            blocking: BlockingPool::new(1),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let teardown = Teardown(shared.clone());

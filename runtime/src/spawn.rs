@@ -28,6 +28,7 @@ use crate::AnyTask;
 ///     assert_eq!(task.await, Ok("hello"));
 /// });
 /// ```
+#[track_caller]
 pub fn spawn<F>(future: F) -> Task<F::Output>
 where
     F: Future + Send + 'static,
@@ -46,6 +47,7 @@ where
 ///     assert_eq!(task.name(), "worker");
 /// });
 /// ```
+#[track_caller]
 pub fn spawn_named<F>(future: F, name: impl Into<String>) -> Task<F::Output>
 where
     F: Future + Send + 'static,
@@ -54,12 +56,15 @@ where
     spawn_inner(future, Some(Box::new(name.into())))
 }
 
+// `#[track_caller]` from the public functions down to the panic: a `spawn!` outside a runtime
+// reports the user's line, not this file's.
+#[track_caller]
 fn spawn_inner<F>(future: F, name: Option<TaskName>) -> Task<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    context::with_runtime(|rt| {
+    let spawned = context::with_runtime(|rt| {
         let id = TaskId::next();
         let (_, cell) = rt
             .registry
@@ -69,14 +74,17 @@ where
         let task = Task::from_cell(cell.clone());
         rt.scheduler.push(cell);
         task
-    })
-    .unwrap_or_else(|| {
-        panic!(
+    });
+    // A `match`, not `unwrap_or_else(|| panic!(..))`: a closure would not carry the caller's
+    // location.
+    match spawned {
+        Some(task) => task,
+        None => panic!(
             "asyncio::spawn (spawn!) needs a running asyncio runtime on this thread: start one \
              with #[asyncio::async_main] on main, #[asyncio::async_test] on a test, or \
              asyncio::run(...)"
-        )
-    })
+        ),
+    }
 }
 
 /// Something that can become a task: a future (spawned) or an existing [`Task`] (used as is,
@@ -109,6 +117,7 @@ pub trait IntoTask {
     ///     assert_eq!(task.await, Ok(3));
     /// });
     /// ```
+    #[track_caller]
     fn into_task(self) -> Task<Self::Output>;
 }
 
@@ -125,6 +134,7 @@ where
     F::Output: Send + 'static,
 {
     type Output = F::Output;
+    #[track_caller]
     fn into_task(self) -> Task<F::Output> {
         spawn(self)
     }

@@ -1,0 +1,4 @@
+#[asyncio::async_main]
+async fn main() {
+    let _task = asyncio::spawn!(nme = "worker");
+}
