@@ -141,6 +141,29 @@ impl AnyTask {
         self.core.header().id()
     }
 
+    /// Runs `f` once the task has ended, with the task (Python's `add_done_callback`): exactly
+    /// once, after completion, on the runtime — soon after, if the task has ended already, never
+    /// inline in the caller. The callbacks of a task run in the order they were added; those of
+    /// tasks ended by shutdown run before `run` returns. A panic in `f` is contained and
+    /// reported on stderr. See [`Task::add_done_callback`].
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::sync::{Arc, Mutex};
+    /// asyncio::run(async {
+    ///     let seen = Arc::new(Mutex::new(Vec::new()));
+    ///     let any = asyncio::AnyTask::from(asyncio::spawn(async {}));
+    ///     let log = seen.clone();
+    ///     any.add_done_callback(move |task| log.lock().unwrap().push(task.done()));
+    ///     let _ = any.clone().await;
+    ///     asyncio::yield_now().await; // the callback runs soon after the end
+    ///     assert_eq!(*seen.lock().unwrap(), [true]);
+    /// });
+    /// ```
+    pub fn add_done_callback(&self, f: impl FnOnce(&AnyTask) + Send + 'static) {
+        crate::done_callback::add_done_callback(self, f);
+    }
+
     /// The task's error once it has ended with one (`None` while running or after a value):
     /// Python's `exception()`, with cancellation reported as an error too.
     ///

@@ -82,25 +82,37 @@ pub(crate) enum Listen {
     AlreadyEnded(Ended),
 }
 
+/// A function to run once a task has ended (`add_done_callback`); it knows its task.
+pub(crate) type DoneCallback = Box<dyn FnOnce() + Send>;
+
+/// Hands a task's done callbacks, in the order they were added, to the runtime that runs them,
+/// with what to do after them (tell the task's other waiters, see `Waiters::notify`).
+pub(crate) type ScheduleCallbacks = Box<dyn FnOnce(Vec<DoneCallback>, DoneCallback) + Send>;
+
+/// A task's done callbacks: one waiter for all of them, so that they run in the order added.
+struct DoneCallbacks {
+    callbacks: Vec<DoneCallback>,
+    schedule: ScheduleCallbacks,
+}
+
 enum Waiter {
     Wake(Waker),
     Listen(Arc<dyn CompletionListener>, u32),
+    Done(Box<DoneCallbacks>),
 }
 
 impl Waiter {
-    /// Tells the waiter; a panic (a user's waker) is contained and reported with `header`'s
-    /// task name, so the other waiters are still told and the completing thread goes on.
-    fn notify(self, ended: Ended, header: &Header) {
+    /// Tells the waiter; a panic (a user's waker) is contained and reported with the task's
+    /// name (`name`, called only then), so the other waiters are still told and the completing
+    /// thread goes on.
+    fn notify(self, ended: Ended, name: &dyn Fn() -> String) {
         let told = contain::catch(move || match self {
             Waiter::Wake(waker) => waker.wake(),
             Waiter::Listen(listener, index) => listener.completed(index as usize, ended),
+            Waiter::Done(done) => (done.schedule)(done.callbacks, Box::new(|| {})),
         });
         if let Err(panicked) = told {
-            contain::report(
-                &header.name(),
-                "a waker of a task awaiting the end",
-                &panicked,
-            );
+            contain::report(&name(), "a waker of a task awaiting the end", &panicked);
         }
     }
 }
@@ -132,8 +144,23 @@ impl Waiters {
         };
         match waiter {
             Waiter::Wake(waker) => Some(waker),
-            Waiter::Listen(..) => None,
+            Waiter::Listen(..) | Waiter::Done(_) => None,
         }
+    }
+
+    /// The done callbacks' waiter, if there is one.
+    fn done_callbacks(&mut self) -> Option<&mut DoneCallbacks> {
+        let more = self
+            .more
+            .iter_mut()
+            .flat_map(|more| more.iter_mut().map(|(_, w)| w));
+        self.first
+            .iter_mut()
+            .chain(more)
+            .find_map(|waiter| match waiter {
+                Waiter::Done(done) => Some(&mut **done),
+                _ => None,
+            })
     }
 
     fn remove(&mut self, key: usize) {
@@ -148,14 +175,41 @@ impl Waiters {
         std::mem::take(self)
     }
 
-    fn notify(self, ended: Ended, header: &Header) {
+    /// Tells every waiter that the task has ended. With done callbacks, those run first and the
+    /// other waiters (awaiters, gather, wait, a task group) are told once they have run, on the
+    /// runtime: a callback's effects (a follow-up task spawned into a task group, a progress
+    /// line) come before anyone waiting for the task resumes, on both flavors.
+    fn notify(mut self, ended: Ended, name: &dyn Fn() -> String) {
+        if let Some(done) = self.take_done_callbacks() {
+            let name = name();
+            let rest: DoneCallback = Box::new(move || self.notify(ended, &|| name.clone()));
+            (done.schedule)(done.callbacks, rest);
+            return;
+        }
         if let Some(waiter) = self.first {
-            waiter.notify(ended, header);
+            waiter.notify(ended, name);
         }
         if let Some(more) = self.more {
             for (_, waiter) in *more {
-                waiter.notify(ended, header);
+                waiter.notify(ended, name);
             }
+        }
+    }
+
+    fn take_done_callbacks(&mut self) -> Option<Box<DoneCallbacks>> {
+        if matches!(self.first, Some(Waiter::Done(_))) {
+            return match self.first.take() {
+                Some(Waiter::Done(done)) => Some(done),
+                _ => None,
+            };
+        }
+        let more = self.more.as_mut()?;
+        let key = more
+            .iter()
+            .find_map(|(key, waiter)| matches!(waiter, Waiter::Done(_)).then_some(key))?;
+        match more.remove(key) {
+            Waiter::Done(done) => Some(done),
+            _ => None,
         }
     }
 }
@@ -488,7 +542,7 @@ impl<T> Core<T> {
                     self.set_state(&slot, COMPLETE | VALUE_GONE);
                     let waiters = slot.waiters.take_all();
                     drop(slot);
-                    waiters.notify(Ended::Value, &self.header);
+                    waiters.notify(Ended::Value, &|| self.header.name());
                     return;
                 }
             };
@@ -502,7 +556,7 @@ impl<T> Core<T> {
         self.set_state(&slot, bits);
         let waiters = slot.waiters.take_all();
         drop(slot);
-        waiters.notify(ended, &self.header);
+        waiters.notify(ended, &|| self.header.name());
     }
 
     fn register(slot: &mut Slot<T>, key: &mut Option<usize>, waker: &Waker) {
@@ -771,6 +825,14 @@ pub(crate) trait ErasedCore: Cancel + 'static {
     ) -> Poll<Result<(), TaskError>>;
     fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen;
     fn remove_waiter(&self, key: usize);
+    /// Adds `callback` to run once the task has ended, after those added before; the first
+    /// one of a task also sets how they are scheduled (`schedule`, called once). `Err` gives the
+    /// callback back if the task has ended already (the caller schedules it).
+    fn add_done_callback(
+        &self,
+        callback: DoneCallback,
+        schedule: &mut dyn FnMut() -> ScheduleCallbacks,
+    ) -> Result<(), DoneCallback>;
     /// The error of an ended task (`None` for a value, or while running).
     fn error(&self) -> Option<TaskError>;
     /// Runtime teardown: ends the task as cancelled if it is still running; `true` if it did.
@@ -811,6 +873,29 @@ impl<C: HasCore> ErasedCore for C {
 
     fn remove_waiter(&self, key: usize) {
         HasCore::core(self).lock().waiters.remove(key);
+    }
+
+    fn add_done_callback(
+        &self,
+        callback: DoneCallback,
+        schedule: &mut dyn FnMut() -> ScheduleCallbacks,
+    ) -> Result<(), DoneCallback> {
+        let core = HasCore::core(self);
+        let mut slot = core.lock();
+        if core.header.state() & COMPLETE != 0 {
+            return Err(callback);
+        }
+        match slot.waiters.done_callbacks() {
+            Some(done) => done.callbacks.push(callback),
+            None => {
+                let done = DoneCallbacks {
+                    callbacks: vec![callback],
+                    schedule: schedule(),
+                };
+                slot.waiters.insert(Waiter::Done(Box::new(done)));
+            }
+        }
+        Ok(())
     }
 
     fn error(&self) -> Option<TaskError> {

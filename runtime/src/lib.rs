@@ -33,6 +33,7 @@ mod contain;
 mod context;
 mod core;
 mod ctrl_c;
+mod done_callback;
 mod error;
 mod gather;
 mod harness;

@@ -16,6 +16,7 @@ use crate::config::RunConfig;
 use crate::context::RuntimeGuard;
 use crate::core::HasCore;
 use crate::ctrl_c::{self, CtrlC};
+use crate::done_callback::PendingCallbacks;
 use crate::error::TaskError;
 use crate::harness::{CatchUnwind, MainCore, MainHarness};
 use crate::registry::Registry;
@@ -28,6 +29,8 @@ pub(crate) struct Shared {
     pub(crate) registry: Registry,
     /// Where `to_thread` runs its functions; closed at teardown (see `to_thread`).
     pub(crate) blocking: BlockingPool,
+    /// Done callbacks queued and not yet run, which shutdown waits for.
+    pub(crate) callbacks: PendingCallbacks,
 }
 
 /// Ends a runtime, normally or while unwinding: whatever still runs is aborted (its future
@@ -85,6 +88,7 @@ impl RunConfig {
             scheduler: Scheduler::new(workers.is_none()),
             registry: Registry::new(workers.is_none()),
             blocking: BlockingPool::new(self.blocking_limit()),
+            callbacks: PendingCallbacks::default(),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let _teardown = Teardown(shared.clone());
@@ -144,14 +148,18 @@ impl RunConfig {
 }
 
 /// Cancels every task still running and waits for all of them, including tasks spawned while
-/// shutting down.
+/// shutting down, and for the done callbacks of the tasks that ended (which may spawn more).
 async fn shutdown(shared: &Shared) {
     // Like Python's loop, let tasks that are already scheduled take their step first (BG-04).
     crate::time::YieldNow::new().await;
     loop {
         let live = shared.registry.live();
         if live.is_empty() {
-            return;
+            shared.callbacks.idle().await;
+            if shared.registry.live().is_empty() {
+                return;
+            }
+            continue;
         }
         for task in &live {
             let _ = task.cancel();
@@ -269,6 +277,7 @@ mod tests {
             scheduler: Scheduler::new(false),
             registry: Registry::new(false),
             blocking: BlockingPool::new(1),
+            callbacks: PendingCallbacks::default(),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let teardown = Teardown(shared.clone());

@@ -159,6 +159,37 @@ impl<T> Task<T> {
         self.core().header().cancelling()
     }
 
+    /// Runs `f` once the task has ended, with the task (Python's
+    /// `task.add_done_callback(fn)`): exactly once, after completion, on the runtime — soon
+    /// after, if the task has ended already, never inline in the caller (Python's `call_soon`).
+    /// The callbacks of a task run in the order they were added, outside any task
+    /// ([`current_task`](crate::current_task) is `None` there, and they may spawn tasks); those
+    /// of tasks ended by shutdown run before `run` returns. A panic in `f` is contained and
+    /// reported on stderr.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::sync::{Arc, Mutex};
+    /// asyncio::run(async {
+    ///     let log = Arc::new(Mutex::new(Vec::new()));
+    ///     let task = asyncio::spawn(async { 6 * 7 });
+    ///     for n in 1..=2 {
+    ///         let log = log.clone();
+    ///         task.add_done_callback(move |t| log.lock().unwrap().push(format!("{} done ({n})", t.name())));
+    ///     }
+    ///     assert_eq!(task.clone().await, Ok(42));
+    ///     asyncio::yield_now().await; // the callbacks run soon after the end, in order
+    ///     let name = task.name();
+    ///     assert_eq!(*log.lock().unwrap(), [format!("{name} done (1)"), format!("{name} done (2)")]);
+    /// });
+    /// ```
+    pub fn add_done_callback(&self, f: impl FnOnce(&AnyTask) + Send + 'static)
+    where
+        T: Send + 'static,
+    {
+        crate::done_callback::add_done_callback(&self.to_any(), f);
+    }
+
     /// Python's `exception()` generalised: the task's error once it has ended with one,
     /// `None` while it runs or after it produced a value.
     ///
