@@ -73,11 +73,22 @@ fn a_callback_added_to_a_finished_task_runs_soon_but_never_inline() {
     on_both_flavors(|| async {
         let task = spawn!(async { 1 });
         let _ = task.clone().await;
+        thread_local! {
+            static IN_ADD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
         let ran = Flag::new();
-        let flag = ran.clone();
-        task.add_done_callback(move |_| flag.set());
-        assert!(!ran.get(), "not inline in the caller");
+        let inline = Flag::new();
+        let (flag, inline_flag) = (ran.clone(), inline.clone());
+        IN_ADD.with(|c| c.set(true));
+        task.add_done_callback(move |_| {
+            if IN_ADD.with(std::cell::Cell::get) {
+                inline_flag.set();
+            }
+            flag.set();
+        });
+        IN_ADD.with(|c| c.set(false));
         until(|| ran.get()).await;
+        assert!(!inline.get(), "not inline in the caller");
     });
 }
 
