@@ -228,6 +228,8 @@ impl PartialEq for AnyTask {
 impl Eq for AnyTask {}
 
 impl Hash for AnyTask {
+    // Inlined into `all_tasks()`'s set building, where it is the whole cost.
+    #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.id().hash(state);
     }

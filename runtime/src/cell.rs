@@ -159,20 +159,36 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    /// The task's own code is contained inside `Body::poll` (its future, the destructors, the
-    /// wakers it calls); catching here as well is the last resort against a bug of ours, so
-    /// that a runner never dies of one: the panic is reported and the task abandoned (ended
-    /// cancelled), so that its awaiters do not wait forever.
     fn run(self: Arc<Self>) {
-        if let Err(panic) = contain::catch(|| self.poll_once()) {
-            contain::report(&self.core.header().name(), "the runtime, polling", &panic);
-            if let Err(panic) = contain::catch(|| HasCore::abort(&*self)) {
-                contain::report(
-                    &self.core.header().name(),
-                    "the runtime, abandoning",
-                    &panic,
-                );
-            }
+        // The task's own code is contained inside `Body::poll` (its future, the destructors, the
+        // wakers it calls). Should a bug of ours let a panic through anyway, this guard ends the
+        // task (abandoned: cancelled) while it unwinds, so that its awaiters do not wait
+        // forever; the runner's catch reports it (`scheduler::Run::poll`). Free when nothing
+        // panics, unlike a catch per task.
+        let guard = AbandonOnUnwind(&*self);
+        self.poll_once();
+        std::mem::forget(guard);
+    }
+}
+
+/// See [`TaskCell::run`].
+struct AbandonOnUnwind<'a, F: Future + Send + 'static>(&'a TaskCell<F>)
+where
+    F::Output: Send + 'static;
+
+impl<F> Drop for AbandonOnUnwind<'_, F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn drop(&mut self) {
+        let cell = self.0;
+        if let Err(panic) = contain::catch(|| HasCore::abort(cell)) {
+            contain::report(
+                &cell.core.header().name(),
+                "the runtime, abandoning",
+                &panic,
+            );
         }
     }
 }
@@ -182,6 +198,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    #[inline]
     fn poll_once(self: &Arc<Self>) {
         if !self.core.header().schedule.start() {
             return;

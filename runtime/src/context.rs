@@ -17,6 +17,8 @@ thread_local! {
     static DROP_SCOPES: RefCell<Vec<DropScope>> = const { RefCell::new(Vec::new()) };
     /// While [`capture_awaited_task`] runs: the tasks whose `TaskFuture` was made meanwhile.
     static CAPTURE: RefCell<Option<Vec<AnyTask>>> = const { RefCell::new(None) };
+    /// `CAPTURE` is `Some`: the one check every `task.await` pays.
+    static CAPTURING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `into_future` and tells which task the future awaits, when it is the future of exactly
@@ -26,10 +28,12 @@ thread_local! {
 /// dropping the future.
 pub(crate) fn capture_awaited_task<R>(into_future: impl FnOnce() -> R) -> (R, Option<AnyTask>) {
     let outer = CAPTURE.with(|c| c.borrow_mut().replace(Vec::new()));
+    CAPTURING.with(|c| c.set(true));
     struct Restore(Option<Option<Vec<AnyTask>>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             if let Some(outer) = self.0.take() {
+                CAPTURING.with(|c| c.set(outer.is_some()));
                 CAPTURE.with(|c| *c.borrow_mut() = outer);
             }
         }
@@ -37,6 +41,7 @@ pub(crate) fn capture_awaited_task<R>(into_future: impl FnOnce() -> R) -> (R, Op
     let mut restore = Restore(Some(outer));
     let future = into_future();
     let outer = restore.0.take().expect("restored once");
+    CAPTURING.with(|c| c.set(outer.is_some()));
     let mut seen = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), outer));
     let task = match seen.as_mut() {
         Some(seen) if seen.len() == 1 => seen.pop(),
@@ -47,6 +52,9 @@ pub(crate) fn capture_awaited_task<R>(into_future: impl FnOnce() -> R) -> (R, Op
 
 /// Called by `Task::into_future`; see [`capture_awaited_task`].
 pub(crate) fn note_awaited_task(task: impl FnOnce() -> AnyTask) {
+    if !CAPTURING.with(Cell::get) {
+        return;
+    }
     CAPTURE.with(|c| {
         if let Some(seen) = c.borrow_mut().as_mut() {
             seen.push(task());

@@ -409,6 +409,7 @@ enum Read<T> {
 
 impl<T> Read<T> {
     /// Finishes the read outside the slot's lock (a clone runs user code).
+    #[inline]
     fn finish(self) -> Result<T, TaskError> {
         match self {
             Read::Ready(result) => result,
@@ -552,7 +553,12 @@ impl<T> Core<T> {
             Err(TaskError::Cancelled(_)) => (COMPLETE | CANCELLED, Ended::Cancelled),
             Err(_) => (COMPLETE | PANICKED, Ended::Panicked),
         };
-        slot.outcome = Outcome::Done(result);
+        // Replaced rather than assigned: only a pending message can be left to drop, and the
+        // whole outcome's drop glue (a call) is not needed for that (callgrind: ~11 Ir a task).
+        match std::mem::replace(&mut slot.outcome, Outcome::Done(result)) {
+            Outcome::Running { pending_message } => drop(pending_message),
+            _ => unreachable!("a task completes once"),
+        }
         self.set_state(&slot, bits);
         let waiters = slot.waiters.take_all();
         drop(slot);
@@ -579,6 +585,9 @@ impl<T> Core<T> {
     ) -> Poll<Result<T, TaskError>> {
         let read = {
             let mut slot = std::task::ready!(self.poll_ended(cx, key));
+            if let Some(value) = self.take_if_last(&mut slot) {
+                return Poll::Ready(Ok(value));
+            }
             self.read_outcome(&mut slot)
         };
         Poll::Ready(read.finish())
@@ -605,6 +614,15 @@ impl<T> Core<T> {
     /// Reads the outcome for a `Task<T>` handle: moves the value out for the last handle,
     /// otherwise makes it shared so that it is cloned after the lock is released.
     fn read_outcome(&self, slot: &mut Slot<T>) -> Read<T> {
+        if let Some(value) = self.take_if_last(slot) {
+            return Read::Ready(Ok(value));
+        }
+        // Errors and "still running" by reference: only a value is ever moved.
+        match &slot.outcome {
+            Outcome::Done(Err(e)) => return Read::Ready(Err(e.clone())),
+            Outcome::Running { .. } => return Read::Ready(Err(TaskError::InvalidState)),
+            _ => {}
+        }
         let sole = self.header.sole_handle();
         match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
             Outcome::Done(Ok(value)) if sole => {
@@ -640,6 +658,20 @@ impl<T> Core<T> {
         }
     }
 
+    /// The common case of a read, without moving the outcome around: the last handle takes the
+    /// value.
+    #[inline]
+    fn take_if_last(&self, slot: &mut Slot<T>) -> Option<T> {
+        if !matches!(slot.outcome, Outcome::Done(Ok(_))) || !self.header.sole_handle() {
+            return None;
+        }
+        self.set_state(slot, self.header.state() | VALUE_GONE);
+        match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
+            Outcome::Done(Ok(value)) => Some(value),
+            _ => unreachable!("checked above"),
+        }
+    }
+
     fn cloner(slot: &Slot<T>) -> fn(&T) -> T {
         slot.cloner.expect("a second Task handle implies T: Clone")
     }
@@ -650,6 +682,9 @@ impl<T> Core<T> {
             let mut slot = self.lock();
             if self.header.state() & COMPLETE == 0 {
                 return Err(TaskError::InvalidState);
+            }
+            if let Some(value) = self.take_if_last(&mut slot) {
+                return Ok(value);
             }
             self.read_outcome(&mut slot)
         };

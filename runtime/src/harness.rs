@@ -94,36 +94,52 @@ where
         let deliver_now = header.cancel_pending() && header.catch_depth() == 0;
         if !deliver_now {
             let requests_before = header.cancelling();
+            // The future is dropped as soon as it is `Ready`, inside the same catch: its
+            // destructor is user code, and a panic there is the task's outcome. `value` lives out
+            // here so that such a panic does not drop it while unwinding.
+            let mut value = None;
             let polled = {
                 let _current = CurrentTaskGuard::enter(this);
-                let future = body
-                    .future
-                    .as_mut()
-                    .as_pin_mut()
-                    .expect("polled after completion");
-                catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
+                let mut future = body.future.as_mut();
+                catch_unwind(AssertUnwindSafe(|| {
+                    let polling = future
+                        .as_mut()
+                        .as_pin_mut()
+                        .expect("polled after completion");
+                    match polling.poll(cx) {
+                        Poll::Ready(output) => {
+                            value = Some(output);
+                            future.set(None);
+                            Poll::Ready(())
+                        }
+                        Poll::Pending => Poll::Pending,
+                    }
+                }))
             };
             match polled {
-                Ok(Poll::Ready(value)) => {
-                    // The future's destructor is user code: a panic there is the outcome, and
-                    // the value goes (its own destructor contained as well).
-                    let future = &mut body.future;
-                    return match contain::catch(|| future.set(None)) {
-                        Ok(()) => finish(core, Ok(value)),
-                        Err(panic) => {
-                            if let Err(second) = contain::drop_caught(value) {
-                                contain::report(&header.name(), "the value's destructor", &second);
-                            }
-                            finish(core, Err(TaskError::Panicked(panic)))
-                        }
-                    };
+                Ok(Poll::Ready(())) => {
+                    let value = value.expect("set when the future was ready");
+                    return finish(core, Ok(value));
                 }
                 Err(payload) => {
                     let error = panicked(&*payload);
                     contain::drop_payload(payload);
-                    let future = &mut body.future;
-                    if let Err(second) = contain::catch(|| future.set(None)) {
-                        contain::report(&header.name(), "the future's destructor", &second);
+                    match value.take() {
+                        // The future's destructor panicked after it was ready: the value goes
+                        // (its own destructor contained as well). The failed assignment left
+                        // the slot empty.
+                        Some(value) => {
+                            if let Err(second) = contain::drop_caught(value) {
+                                contain::report(&header.name(), "the value's destructor", &second);
+                            }
+                        }
+                        // The poll panicked: drop the future, containing its destructor.
+                        None => {
+                            let future = &mut body.future;
+                            if let Err(second) = contain::catch(|| future.set(None)) {
+                                contain::report(&header.name(), "the future's destructor", &second);
+                            }
+                        }
                     }
                     return finish(core, Err(error));
                 }

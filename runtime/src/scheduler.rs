@@ -60,15 +60,6 @@ pub(crate) trait Runnable: Send + Sync {
     fn run(self: Arc<Self>);
 }
 
-/// Runs a task taken from the queue. `run` contains every panic of the task (`TaskCell::run`);
-/// this catch is for what is left (dropping the last reference, a `Runnable` of a test), so
-/// that a runner, a worker thread or `run` itself, never dies silently.
-fn run_contained(task: Arc<dyn Runnable>) {
-    if let Err(panic) = contain::catch(move || task.run()) {
-        contain::report("", "the runtime, while running a task,", &panic);
-    }
-}
-
 /// The main task's place in the run queue of a current-thread runtime (API.md rule 9): `main`
 /// is not a cell (its future need not be `Send` or `'static`), so the queue holds this ticket
 /// instead, and the runner polls `main` when the ticket comes up, in FIFO order with the tasks.
@@ -315,58 +306,132 @@ impl<F: Future> Future for Run<'_, F> {
                 return Poll::Ready(output);
             }
         }
-        let mut ran = 0;
-        let mut streak = 0;
-        while ran < BUDGET {
-            if let Some((ticket, waker)) = this.ticket.as_ref() {
-                if ticket.due.swap(false, Ordering::AcqRel) {
-                    // A wake from here on queues the ticket again.
-                    ticket.queued.store(false, Ordering::Release);
-                    ran += 1;
-                    if let Poll::Ready(output) = main.as_mut().poll(&mut Context::from_waker(waker))
-                    {
-                        return Poll::Ready(output);
-                    }
-                    continue;
-                }
-            }
-            match scheduler.next(&mut streak) {
-                Some(task) => {
-                    ran += 1;
-                    run_contained(task);
-                }
-                None => {
-                    // Register as a sleeper, then look again: a push that did not see us has
-                    // made its task visible by now.
-                    {
-                        let mut sleepers = scheduler.sleepers();
-                        match sleepers
-                            .iter_mut()
-                            .find(|(sleeper, _)| *sleeper == *this.id)
-                        {
-                            Some((_, waker)) => waker.clone_from(cx.waker()),
-                            None => sleepers.push((*this.id, cx.waker().clone())),
-                        }
-                        scheduler.sleeping.store(sleepers.len(), Ordering::Relaxed);
-                    }
-                    *this.asleep = true;
-                    fence(Ordering::SeqCst);
-                    // The local queue is empty here (`next` returned `None`) and only this
-                    // thread fills it.
-                    if scheduler.queue.is_empty() {
-                        return Poll::Pending;
-                    }
-                    *this.asleep = false;
-                    wake_up(scheduler, *this.id);
-                }
+        let ticket = this.ticket.as_ref();
+        let (asleep, id) = (this.asleep, *this.id);
+        // The last resort against a bug of ours: the tasks' own code is contained in their polls
+        // (`Body::poll`), and a panic that gets through a task's `run` anyway ends that task
+        // (`TaskCell::run`'s unwind guard); here the runner reports it and goes on, so no worker,
+        // nor `run` itself, dies of it. One catch per batch of up to BUDGET tasks, not one per
+        // task (~45 instructions a task, callgrind).
+        let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_batch(scheduler, main.as_mut(), ticket, asleep, id, cx)
+        }));
+        match batch {
+            Ok(poll) => poll,
+            Err(payload) => {
+                let panicked = crate::error::Panicked::from_payload(&*payload);
+                contain::drop_payload(payload);
+                contain::report("", "the runtime, while running a task,", &panicked);
+                cx.waker().wake_by_ref();
+                Poll::Pending
             }
         }
-        // Budget spent: let the backend poll its reactor, then come back.
-        cx.waker().wake_by_ref();
-        Poll::Pending
     }
+}
+
+/// Runs up to [`BUDGET`] tasks (and `main`, when it has a ticket and its turn comes); see
+/// [`Run::poll`].
+fn run_batch<F: Future>(
+    scheduler: &Scheduler,
+    mut main: Pin<&mut F>,
+    ticket: Option<&(Arc<MainTicket>, Waker)>,
+    asleep: &mut bool,
+    id: u64,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let mut ran = 0;
+    let mut streak = 0;
+    while ran < BUDGET {
+        if let Some((ticket, waker)) = ticket {
+            // Only this runner sets `due` (popping the ticket): a plain load first.
+            if ticket.due.load(Ordering::Relaxed) {
+                ticket.due.store(false, Ordering::Relaxed);
+                // A wake from here on queues the ticket again.
+                ticket.queued.store(false, Ordering::Release);
+                ran += 1;
+                if let Poll::Ready(output) = main.as_mut().poll(&mut Context::from_waker(waker)) {
+                    return Poll::Ready(output);
+                }
+                continue;
+            }
+        }
+        match scheduler.next(&mut streak) {
+            Some(task) => {
+                ran += 1;
+                task.run();
+            }
+            None => {
+                // Register as a sleeper, then look again: a push that did not see us has made
+                // its task visible by now.
+                {
+                    let mut sleepers = scheduler.sleepers();
+                    match sleepers.iter_mut().find(|(sleeper, _)| *sleeper == id) {
+                        Some((_, waker)) => waker.clone_from(cx.waker()),
+                        None => sleepers.push((id, cx.waker().clone())),
+                    }
+                    scheduler.sleeping.store(sleepers.len(), Ordering::Relaxed);
+                }
+                *asleep = true;
+                fence(Ordering::SeqCst);
+                // The local queue is empty here (`next` returned `None`) and only this thread
+                // fills it.
+                if scheduler.queue.is_empty() {
+                    return Poll::Pending;
+                }
+                *asleep = false;
+                wake_up(scheduler, id);
+            }
+        }
+    }
+    // Budget spent: let the backend poll its reactor, then come back.
+    cx.waker().wake_by_ref();
+    Poll::Pending
 }
 
 #[cfg(all(test, asyncio_loom))]
 #[path = "scheduler_loom.rs"]
 mod loom_models;
+
+#[cfg(all(test, not(asyncio_loom)))]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// A runnable with a bug: it panics.
+    struct Buggy;
+
+    impl Runnable for Buggy {
+        fn run(self: Arc<Self>) {
+            panic!("a bug of ours");
+        }
+    }
+
+    struct Counted(AtomicUsize);
+
+    impl Runnable for Counted {
+        fn run(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_panic_that_escapes_a_task_is_reported_and_the_runner_goes_on() {
+        let scheduler = Scheduler::new(false);
+        let counted = Arc::new(Counted(AtomicUsize::new(0)));
+        scheduler.push(Arc::new(Buggy));
+        scheduler.push(counted.clone());
+        scheduler.push(Arc::new(Buggy));
+        scheduler.push(counted.clone());
+        let done = std::future::poll_fn(|cx| {
+            if counted.0.load(Ordering::SeqCst) == 2 {
+                Poll::Ready(())
+            } else {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        });
+        crate::backend::block_on(scheduler.run(done));
+        scheduler.close();
+    }
+}
