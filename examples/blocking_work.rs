@@ -4,11 +4,15 @@
 //! 1. a blocking call (`std::thread::sleep` for 600 ms, standing for `std::fs`, a synchronous
 //!    database driver, ...) on `asyncio::to_thread`: the ticker keeps ticking;
 //! 2. a CPU-bound job (counting primes) on `to_thread`: the same;
-//! 3. the mistake: the same blocking call made directly in a task. On the default flavor every
+//! 3. a `to_thread` job cancelled while it runs: the awaiter stops waiting at once, with
+//!    `TaskError::Cancelled`, while the thread finishes the call (it cannot be interrupted) and
+//!    drops the value, as in Python;
+//! 4. the mistake: the same blocking call made directly in a task. On the default flavor every
 //!    task shares one thread, so the ticker stops for the whole call.
 //!
 //! The timings are checked with wide margins (a gap under 300 ms counts as "kept ticking", where
-//! the blocked ticker waits at least 600 ms), so the output is the same on a busy machine. It
+//! the blocked ticker waits at least 600 ms; the cancelled job is given up after 50 ms of a
+//! 600 ms call), so the output is the same on a busy machine. It
 //! uses no backend-specific API, so it prints the same on both backends.
 //!
 //! Run it with `cargo run --example blocking_work`.
@@ -90,8 +94,22 @@ async fn main() -> Result<(), asyncio::TaskError> {
     })
     .await?;
 
+    // A job nobody needs any more. The awaiter stops waiting at once; the thread, which cannot
+    // be interrupted, finishes the call (during part 4) and drops its value.
+    println!("3. a to_thread job cancelled while it runs");
+    let started = Instant::now();
+    let job = asyncio::to_thread(write_report);
+    asyncio::sleep(Duration::from_millis(50)).await; // the call has started
+    job.cancel_with("not needed any more");
+    println!("  outcome: {}", job.await.unwrap_err());
+    let waited_less = started.elapsed() < BLOCKING_CALL;
+    println!(
+        "  stopped waiting before the call ended: {}",
+        yes_no(waited_less)
+    );
+
     // The mistake: no `.await` while the call runs, so no other task of this thread can run.
-    beside_a_ticker("3. the same blocking call inline, in the task", async {
+    beside_a_ticker("4. the same blocking call inline, in the task", async {
         Ok(write_report())
     })
     .await?;
