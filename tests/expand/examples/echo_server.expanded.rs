@@ -1,0 +1,199 @@
+//! A TCP echo server with a graceful shutdown, and its clients, in one program (loopback only).
+//!
+//! - The server listens on `127.0.0.1`, port 0 (the OS picks a free one), and spawns one task
+//!   per connection, named after it (`conn-7 127.0.0.1:50412`).
+//! - 50 clients run at once: each sends 10 lines, checks every echo, then closes its side and
+//!   waits until the server has closed the connection.
+//! - 5 more clients connect, say hello and stay idle.
+//! - Shutdown is one `cancel_with("shutdown")` of the server task. The accept loop catches it,
+//!   cancels every open connection and waits for them; each connection task is cancelled in its
+//!   pending read, catches that (`catch_cancel`), says goodbye to its client, and then its
+//!   `Drop` guard records "connection N closed" and closes the socket. The idle clients read the
+//!   goodbye, then the end of the stream.
+//!
+//! The network types are async-std's (`async_std::net`, `async_std::io`): add `async-std` to
+//! your dependencies for them. They run on the async-io reactor, so they work on both backends
+//! of this crate: with the default one, and with `--no-default-features --features smol`,
+//! where async-std is no longer this crate's backend but is still a plain dependency (here a
+//! dev-dependency). With smol, `async-net` offers the same types (see the guide, "Real I/O").
+//!
+//! The output is deterministic: the clients report counts, the server's log is printed from
+//! `main`, sorted, after everything stopped.
+//!
+//! Run it with `cargo run --example echo_server`.
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::sync::{Arc, Mutex};
+use async_std::io::prelude::*;
+use async_std::io::BufReader;
+use async_std::net::{TcpListener, TcpStream};
+use async_std::stream::StreamExt;
+use asyncio::Task;
+const CLIENTS: usize = 50;
+const IDLE_CLIENTS: usize = 5;
+const LINES_PER_CLIENT: usize = 10;
+/// What the server did, for `main` to print at the end.
+#[derive(Default)]
+struct ServerLog {
+    /// How many lines the server echoed.
+    echoed: usize,
+    /// The connections that ended because their client closed, by number.
+    closed_by_client: Vec<usize>,
+    /// The connections that ended because the server shut down, by number.
+    closed_by_shutdown: Vec<usize>,
+}
+type Log = Arc<Mutex<ServerLog>>;
+/// One connection: owns the socket, and records how it ended when dropped, whether the task
+/// returned or was cancelled. Its fields are dropped after `drop` runs, so the socket closes
+/// after the record is written (a client that reads the end of the stream finds it written).
+struct Connection {
+    number: usize,
+    stream: TcpStream,
+    shutting_down: bool,
+    log: Log,
+}
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let mut log = self.log.lock().unwrap();
+        if self.shutting_down {
+            log.closed_by_shutdown.push(self.number);
+        } else {
+            log.closed_by_client.push(self.number);
+        }
+    }
+}
+/// Echoes lines until the client closes its side.
+async fn echo(stream: &TcpStream, log: &Log) -> io::Result<()> {
+    let mut lines = BufReader::new(stream).lines();
+    let mut writer = stream;
+    while let Some(line) = lines.next().await {
+        writer.write_all(format!("{}\n", line ?).as_bytes()).await?;
+        log.lock().unwrap().echoed += 1;
+    }
+    Ok(())
+}
+/// The task of one connection.
+async fn serve_connection(mut connection: Connection) -> io::Result<()> {
+    match asyncio::catch_cancel(echo(&connection.stream, &connection.log)).await {
+        Ok(result) => result,
+        Err(_shutdown) => {
+            connection.shutting_down = true;
+            (&connection.stream).write_all(b"server shutting down\n").await
+        }
+    }
+}
+/// The accept loop: one task per connection. Cancelling this task shuts the server down: it
+/// cancels every open connection and returns once they all have stopped.
+async fn serve(listener: TcpListener, log: Log) -> io::Result<()> {
+    let mut connections: Vec<Task<io::Result<()>>> = Vec::new();
+    let mut accepted = 0;
+    let accept_loop = async {
+        loop {
+            let (stream, peer) = listener.accept().await?;
+            accepted += 1;
+            connections.retain(|task| !task.done());
+            let connection = Connection {
+                number: accepted,
+                stream,
+                shutting_down: false,
+                log: log.clone(),
+            };
+            let name = format!("conn-{accepted} {peer}");
+            connections
+                .push(
+                    ::asyncio::__private::spawn_named(serve_connection(connection), name),
+                );
+        }
+    };
+    match asyncio::catch_cancel(accept_loop).await {
+        Ok(result) => result,
+        Err(shutdown) => {
+            for connection in &connections {
+                connection.cancel_with("shutdown");
+            }
+            asyncio::wait(connections).await;
+            shutdown.reraise().await
+        }
+    }
+}
+/// A busy client: sends its lines, checks every echo, closes its side, and waits for the
+/// server to close the connection. Returns how many lines came back unchanged.
+async fn client(address: SocketAddr, id: usize) -> io::Result<usize> {
+    let stream = TcpStream::connect(address).await?;
+    let mut lines = BufReader::new(&stream).lines();
+    let mut writer = &stream;
+    let mut matched = 0;
+    for i in 0..LINES_PER_CLIENT {
+        let sent = format!("client {id} says line {i}");
+        writer.write_all(format!("{sent}\n").as_bytes()).await?;
+        let echo = lines.next().await.transpose()?;
+        if echo.as_deref() == Some(sent.as_str()) {
+            matched += 1;
+        }
+    }
+    stream.shutdown(Shutdown::Write)?;
+    assert!(lines.next(). await .is_none(), "the server closes after us");
+    Ok(matched)
+}
+/// An idle client, once connected and greeted: reads what the server sends until it closes.
+async fn idle_client(stream: TcpStream) -> io::Result<Vec<String>> {
+    let mut lines = BufReader::new(stream).lines();
+    let mut heard = Vec::new();
+    while let Some(line) = lines.next().await {
+        heard.push(line?);
+    }
+    Ok(heard)
+}
+/// Connects, says hello, and waits for the echo, so the server has accepted it on return.
+async fn connect_and_greet(address: SocketAddr) -> io::Result<TcpStream> {
+    let stream = TcpStream::connect(address).await?;
+    (&stream).write_all(b"hello\n").await?;
+    let mut echo = String::new();
+    BufReader::new(&stream).read_line(&mut echo).await?;
+    assert_eq!(echo, "hello\n");
+    Ok(stream)
+}
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    #[allow(clippy::unused_async)]
+    async fn main() -> Result<(), Box<dyn std::error::Error>> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let log = Log::default();
+        let server = ::asyncio::__private::spawn_named(
+            serve(listener, log.clone()),
+            "server",
+        );
+        let results = asyncio::gather_all((1..=CLIENTS).map(|id| client(address, id)))
+            .await?;
+        let matched = results.into_iter().collect::<io::Result<Vec<_>>>()?;
+        println!(
+            "{CLIENTS} clients sent {} lines, {} came back unchanged", CLIENTS *
+            LINES_PER_CLIENT, matched.iter().sum:: < usize > ()
+        );
+        let mut idle = Vec::new();
+        for _ in 0..IDLE_CLIENTS {
+            let stream = connect_and_greet(address).await?;
+            idle.push(::asyncio::__private::spawn(idle_client(stream)));
+        }
+        server.cancel_with("shutdown");
+        let outcome = server.await;
+        println!("server: {}", outcome.unwrap_err());
+        for (i, heard) in asyncio::gather_all(idle).await?.into_iter().enumerate() {
+            println!("idle client {}: heard {:?}, then the end", i + 1, heard ?);
+        }
+        let mut log = log.lock().unwrap();
+        log.closed_by_client.sort_unstable();
+        log.closed_by_shutdown.sort_unstable();
+        println!(
+            "server: echoed {} lines (the hellos too); {} connections closed by their client \
+         (numbers {}..={})",
+            log.echoed, log.closed_by_client.len(), log.closed_by_client.first()
+            .unwrap_or(& 0), log.closed_by_client.last().unwrap_or(& 0),
+        );
+        for number in &log.closed_by_shutdown {
+            println!("connection {number} closed by the shutdown");
+        }
+        Ok(())
+    }
+    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+}
