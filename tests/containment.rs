@@ -74,7 +74,11 @@ fn panicked_with(result: Result<impl std::fmt::Debug, TaskError>, message: &str)
 #[test]
 fn a_detached_tasks_value_that_panics_when_dropped_ends_the_task_panicked() {
     on_both_flavors_one_worker(|| async {
-        let task = asyncio::spawn(async { PanicOnDrop("value drop") });
+        let task = asyncio::spawn(async {
+            // Long enough for the handle to go first (detached before the end).
+            asyncio::sleep(Duration::from_millis(50)).await;
+            PanicOnDrop("value drop")
+        });
         // Detached: no `Task` handle is left to read the value, so it is dropped at completion.
         let watcher = asyncio::AnyTask::from(task);
         let _ = watcher.clone().await;
