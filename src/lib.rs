@@ -51,6 +51,12 @@ pub use asyncio_runtime::*;
 ///   every semantic holds except the start order.
 /// - `worker_threads = N` (with `multi_thread` only, `N > 0`): the size of that pool (default:
 ///   the number of CPUs).
+/// - `signals = false`: leave Ctrl-C alone (`RunConfig::signals(false)`). By default
+///   (`signals = true`) the program handles it as Python's `asyncio.run` does: the first Ctrl-C
+///   cancels `main` with the message `"SIGINT"`, every other task is then cancelled and
+///   awaited so their cleanups run, and the process exits with status 130 if `main` ended
+///   cancelled; a second Ctrl-C exits at once. The handler is active only while the function
+///   runs on the process's main thread.
 /// - `crate = "path"` or `crate = path`: where to find this crate when it is renamed or
 ///   re-exported, e.g. `crate = "my_asyncio"`.
 ///
@@ -60,6 +66,14 @@ pub use asyncio_runtime::*;
 ///     let sum = asyncio::spawn!(async { (1..=10).sum::<u32>() }).await?;
 ///     assert_eq!(sum, 55);
 ///     Ok(())
+/// }
+/// ```
+///
+/// ```
+/// // A program that leaves Ctrl-C to the default action (or to a handler of its own).
+/// #[asyncio::async_main(signals = false)]
+/// async fn main() {
+///     asyncio::yield_now().await;
 /// }
 /// ```
 ///
@@ -92,7 +106,8 @@ pub use asyncio_runtime::*;
 /// }
 /// ```
 ///
-/// with one `.flavor(...)`/`.worker_threads(...)` call on the `RunConfig` per option. A
+/// with one `.flavor(...)`/`.worker_threads(...)`/`.signals(...)` call on the `RunConfig` per
+/// option, in that order (`signals = false` adds `.signals(false)`). A
 /// function that mentions `Self` (an associated function) keeps its body in an
 /// `async move { body }` block instead, since an inner function cannot name `Self`.
 ///
@@ -100,9 +115,9 @@ pub use asyncio_runtime::*;
 /// Misuse is reported as compile errors at the offending token, all at once, and the
 /// function is still emitted: a function without `async`, parameters on `main`, type
 /// parameters or `self`, an unknown option (the valid ones are listed), an option given
-/// twice, a value of the wrong type, an unknown flavor, `worker_threads` without
-/// `multi_thread` or equal to 0, a `crate` that is not a path, or an item that is not a
-/// function.
+/// twice, a value of the wrong type (`signals` takes `true` or `false`), an unknown flavor,
+/// `worker_threads` without `multi_thread` or equal to 0, a `crate` that is not a path, or an
+/// item that is not a function.
 pub use asyncio_macros::async_main;
 
 /// Like [`async_main`], for tests: adds `#[test]`, and each test runs on its own new runtime
@@ -118,6 +133,18 @@ pub use asyncio_macros::async_main;
 /// ```
 ///
 /// Writing `#[test]` as well is an error: the attribute adds it.
+///
+/// A test never handles Ctrl-C (it shares its process with the other tests): the expansion
+/// always calls `.signals(false)` on the `RunConfig`, after the options. `signals = false` is
+/// accepted (it changes nothing); `signals = true` is a compile error.
+///
+/// ```
+/// #[asyncio::async_test(flavor = "multi_thread", worker_threads = 2, signals = false)]
+/// async fn runs_without_a_ctrl_c_handler() {
+///     assert_eq!(asyncio::spawn!(async { 1 }).await, Ok(1));
+/// }
+/// # fn main() {}
+/// ```
 pub use asyncio_macros::async_test;
 
 /// Items the macros expand to. Not part of the public API: names here may change in any
