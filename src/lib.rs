@@ -151,7 +151,7 @@ pub use asyncio_macros::async_test;
 /// release.
 #[doc(hidden)]
 pub mod __private {
-    pub use asyncio_macros::{gather_impl, spawn_impl};
+    pub use asyncio_macros::{gather_impl, spawn_impl, try_gather_impl};
     pub use asyncio_runtime::__private::*;
 }
 
@@ -233,6 +233,66 @@ macro_rules! spawn {
 macro_rules! gather {
     ($($args:tt)*) => {
         $crate::__private::gather_impl!([$crate] $($args)*)
+    };
+}
+
+/// Runs futures that return `Result<T, E>` concurrently and stops them all at the first
+/// failure: `gather!` for failures that are values (Python's `TaskGroup` rule applied to
+/// `gather`).
+///
+/// Every argument, a future or an existing [`Task`], becomes a task at once, in argument order,
+/// as with [`gather!`]. Every child returns a `Result` with the same error type `E`, which must
+/// implement `From<TaskError>` (`Box<dyn Error + Send + Sync>` does). The macro returns a
+/// future:
+/// - `try_gather!(a, b, c).await` is `Result<(A, B, C), E>`: the `Ok` values in argument order;
+/// - at the first failure, in completion order (an `Err`, or a child's panic or cancellation,
+///   converted with `E::from`), every other child is cancelled, and the error is returned once
+///   they have all stopped: their destructors and cleanup have run, no child outlives the call
+///   (where `gather!` returns at once and lets them run on);
+/// - `try_gather!().await` is `Ok(())`;
+/// - dropping the future before it completes cancels every child still running, as `gather!`.
+///
+/// Up to 16 futures; for more, or for a collection of futures of one type, use
+/// [`try_gather_all`], which returns a `Vec`.
+///
+/// ```
+/// # #[asyncio::async_main] async fn main() {
+/// use std::time::Duration;
+/// type Error = Box<dyn std::error::Error + Send + Sync>;
+///
+/// async fn fetch(page: u32) -> Result<String, Error> {
+///     asyncio::sleep(Duration::from_millis(5)).await;
+///     Ok(format!("page {page}"))
+/// }
+/// async fn refuse() -> Result<String, Error> {
+///     Err("connection refused".into())
+/// }
+///
+/// let (a, b) = asyncio::try_gather!(fetch(1), fetch(2)).await.unwrap();
+/// assert_eq!((a.as_str(), b.as_str()), ("page 1", "page 2"));
+///
+/// let slow = asyncio::spawn!(async {
+///     asyncio::sleep(Duration::from_secs(3600)).await;
+///     Ok::<_, Error>(0)
+/// });
+/// let watched = asyncio::AnyTask::from(&slow);
+/// let err = asyncio::try_gather!(refuse(), slow).await.unwrap_err();
+/// assert_eq!(err.to_string(), "connection refused");
+/// assert!(watched.cancelled()); // stopped before try_gather! returned
+///
+/// let pages = asyncio::try_gather_all((1..=3).map(fetch)).await.unwrap();
+/// assert_eq!(pages, ["page 1", "page 2", "page 3"]);
+/// # }
+/// ```
+///
+/// Expands to `::asyncio::__private::try_gather((try_into_task(a), try_into_task(b), ...))`
+/// (each through `::asyncio::__private`), thin wrappers of [`try_gather()`] whose bounds give
+/// tailored errors: a child that does not return a `Result`, or an error type without
+/// `From<TaskError>`, is reported as such. The macro takes no options.
+#[macro_export]
+macro_rules! try_gather {
+    ($($args:tt)*) => {
+        $crate::__private::try_gather_impl!([$crate] $($args)*)
     };
 }
 
