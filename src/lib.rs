@@ -249,7 +249,8 @@ macro_rules! gather {
 ///   converted with `E::from`), every other child is cancelled, and the error is returned once
 ///   they have all stopped: their destructors and cleanup have run, no child outlives the call
 ///   (where `gather!` returns at once and lets them run on);
-/// - `try_gather!().await` is `Ok(())`;
+/// - `try_gather!().await` is `Ok(())`, with the error type taken from the context (e.g.
+///   `let done: Result<(), MyError> = try_gather!().await;`): with no child, nothing names it;
 /// - dropping the future before it completes cancels every child still running, as `gather!`.
 ///
 /// Up to 16 futures; for more, or for a collection of futures of one type, use
