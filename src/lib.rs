@@ -51,6 +51,12 @@ pub use asyncio_runtime::*;
 ///   every semantic holds except the start order.
 /// - `worker_threads = N` (with `multi_thread` only, `N > 0`): the size of that pool (default:
 ///   the number of CPUs).
+/// - `signals = false`: leave Ctrl-C alone (`RunConfig::signals(false)`). By default
+///   (`signals = true`) the program handles it as Python's `asyncio.run` does: the first Ctrl-C
+///   cancels `main` with the message `"SIGINT"`, every other task is then cancelled and
+///   awaited so their cleanups run, and the process exits with status 130 if `main` ended
+///   cancelled; a second Ctrl-C exits at once. The handler is active only while the function
+///   runs on the process's main thread.
 /// - `crate = "path"` or `crate = path`: where to find this crate when it is renamed or
 ///   re-exported, e.g. `crate = "my_asyncio"`.
 ///
@@ -60,6 +66,14 @@ pub use asyncio_runtime::*;
 ///     let sum = asyncio::spawn!(async { (1..=10).sum::<u32>() }).await?;
 ///     assert_eq!(sum, 55);
 ///     Ok(())
+/// }
+/// ```
+///
+/// ```
+/// // A program that leaves Ctrl-C to the default action (or to a handler of its own).
+/// #[asyncio::async_main(signals = false)]
+/// async fn main() {
+///     asyncio::yield_now().await;
 /// }
 /// ```
 ///
@@ -92,7 +106,8 @@ pub use asyncio_runtime::*;
 /// }
 /// ```
 ///
-/// with one `.flavor(...)`/`.worker_threads(...)` call on the `RunConfig` per option. A
+/// with one `.flavor(...)`/`.worker_threads(...)`/`.signals(...)` call on the `RunConfig` per
+/// option, in that order (`signals = false` adds `.signals(false)`). A
 /// function that mentions `Self` (an associated function) keeps its body in an
 /// `async move { body }` block instead, since an inner function cannot name `Self`.
 ///
@@ -100,9 +115,9 @@ pub use asyncio_runtime::*;
 /// Misuse is reported as compile errors at the offending token, all at once, and the
 /// function is still emitted: a function without `async`, parameters on `main`, type
 /// parameters or `self`, an unknown option (the valid ones are listed), an option given
-/// twice, a value of the wrong type, an unknown flavor, `worker_threads` without
-/// `multi_thread` or equal to 0, a `crate` that is not a path, or an item that is not a
-/// function.
+/// twice, a value of the wrong type (`signals` takes `true` or `false`), an unknown flavor,
+/// `worker_threads` without `multi_thread` or equal to 0, a `crate` that is not a path, or an
+/// item that is not a function.
 pub use asyncio_macros::async_main;
 
 /// Like [`async_main`], for tests: adds `#[test]`, and each test runs on its own new runtime
@@ -118,13 +133,25 @@ pub use asyncio_macros::async_main;
 /// ```
 ///
 /// Writing `#[test]` as well is an error: the attribute adds it.
+///
+/// A test never handles Ctrl-C (it shares its process with the other tests): the expansion
+/// always calls `.signals(false)` on the `RunConfig`, after the options. `signals = false` is
+/// accepted (it changes nothing); `signals = true` is a compile error.
+///
+/// ```
+/// #[asyncio::async_test(flavor = "multi_thread", worker_threads = 2, signals = false)]
+/// async fn runs_without_a_ctrl_c_handler() {
+///     assert_eq!(asyncio::spawn!(async { 1 }).await, Ok(1));
+/// }
+/// # fn main() {}
+/// ```
 pub use asyncio_macros::async_test;
 
 /// Items the macros expand to. Not part of the public API: names here may change in any
 /// release.
 #[doc(hidden)]
 pub mod __private {
-    pub use asyncio_macros::{gather_impl, spawn_impl};
+    pub use asyncio_macros::{gather_impl, spawn_impl, try_gather_impl};
     pub use asyncio_runtime::__private::*;
 }
 
@@ -206,6 +233,67 @@ macro_rules! spawn {
 macro_rules! gather {
     ($($args:tt)*) => {
         $crate::__private::gather_impl!([$crate] $($args)*)
+    };
+}
+
+/// Runs futures that return `Result<T, E>` concurrently and stops them all at the first
+/// failure: `gather!` for failures that are values (Python's `TaskGroup` rule applied to
+/// `gather`).
+///
+/// Every argument, a future or an existing [`Task`], becomes a task at once, in argument order,
+/// as with [`gather!`]. Every child returns a `Result` with the same error type `E`, which must
+/// implement `From<TaskError>` (`Box<dyn Error + Send + Sync>` does). The macro returns a
+/// future:
+/// - `try_gather!(a, b, c).await` is `Result<(A, B, C), E>`: the `Ok` values in argument order;
+/// - at the first failure, in completion order (an `Err`, or a child's panic or cancellation,
+///   converted with `E::from`), every other child is cancelled, and the error is returned once
+///   they have all stopped: their destructors and cleanup have run, no child outlives the call
+///   (where `gather!` returns at once and lets them run on);
+/// - `try_gather!().await` is `Ok(())`, with the error type taken from the context (e.g.
+///   `let done: Result<(), MyError> = try_gather!().await;`): with no child, nothing names it;
+/// - dropping the future before it completes cancels every child still running, as `gather!`.
+///
+/// Up to 16 futures; for more, or for a collection of futures of one type, use
+/// [`try_gather_all`], which returns a `Vec`.
+///
+/// ```
+/// # #[asyncio::async_main] async fn main() {
+/// use std::time::Duration;
+/// type Error = Box<dyn std::error::Error + Send + Sync>;
+///
+/// async fn fetch(page: u32) -> Result<String, Error> {
+///     asyncio::sleep(Duration::from_millis(5)).await;
+///     Ok(format!("page {page}"))
+/// }
+/// async fn refuse() -> Result<String, Error> {
+///     Err("connection refused".into())
+/// }
+///
+/// let (a, b) = asyncio::try_gather!(fetch(1), fetch(2)).await.unwrap();
+/// assert_eq!((a.as_str(), b.as_str()), ("page 1", "page 2"));
+///
+/// let slow = asyncio::spawn!(async {
+///     asyncio::sleep(Duration::from_secs(3600)).await;
+///     Ok::<_, Error>(0)
+/// });
+/// let watched = asyncio::AnyTask::from(&slow);
+/// let err = asyncio::try_gather!(refuse(), slow).await.unwrap_err();
+/// assert_eq!(err.to_string(), "connection refused");
+/// assert!(watched.cancelled()); // stopped before try_gather! returned
+///
+/// let pages = asyncio::try_gather_all((1..=3).map(fetch)).await.unwrap();
+/// assert_eq!(pages, ["page 1", "page 2", "page 3"]);
+/// # }
+/// ```
+///
+/// Expands to `::asyncio::__private::try_gather((try_into_task(a), try_into_task(b), ...))`
+/// (each through `::asyncio::__private`), thin wrappers of [`try_gather()`] whose bounds give
+/// tailored errors: a child that does not return a `Result`, or an error type without
+/// `From<TaskError>`, is reported as such. The macro takes no options.
+#[macro_export]
+macro_rules! try_gather {
+    ($($args:tt)*) => {
+        $crate::__private::try_gather_impl!([$crate] $($args)*)
     };
 }
 

@@ -24,6 +24,9 @@ fn handles_and_errors_have_the_promised_traits() {
     error::<Panicked>();
     error::<TimeoutError>();
     error::<asyncio::TaskGroupError>();
+    fn eq_debug<T: PartialEq + Eq + Debug>() {}
+    eq_debug::<asyncio::TaskGroupError>();
+    send_sync::<asyncio::TaskGroupFailure>();
     fn future_of<F: Future<Output = Result<(), TaskError>>>() {}
     future_of::<AnyTask>();
     fn into_future_of<F: IntoFuture<Output = Result<u8, TaskError>>>() {}
@@ -45,6 +48,11 @@ fn every_future_of_the_api_is_send_so_it_can_be_spawned() {
         send(&asyncio::wait(HashSet::<AnyTask>::new()));
         send(&asyncio::gather!(t.clone()));
         send(&asyncio::gather_all([t.clone()]));
+        send(&asyncio::try_gather!(async { Ok::<u8, TaskError>(1) }));
+        send(&asyncio::try_gather_all([async { Ok::<u8, TaskError>(1) }]));
+        send(&asyncio::task_group(|tg| async move {
+            tg.spawn_fallible(async { Err::<(), std::io::Error>(std::io::Error::other("x")) })
+        }));
         send(&asyncio::task_group(|_tg| async {}));
         send(&cm.run(async {}));
         send(&AnyTask::from(t.clone()));

@@ -30,7 +30,9 @@
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
 use syn::parse::{ParseStream, Parser};
-use syn::{Attribute, FnArg, GenericParam, Ident, Pat, PatIdent, Signature, Token, Visibility};
+use syn::{
+    Attribute, FnArg, GenericParam, Ident, LitBool, Pat, PatIdent, Signature, Token, Visibility,
+};
 
 use crate::entry_args::{parse_entry_args, EntryArgs, Flavor};
 use crate::errors::Errors;
@@ -56,7 +58,16 @@ impl EntryKind {
 /// Expands the attribute. Never panics; errors become `compile_error!`s next to the
 /// function.
 pub(crate) fn expand(kind: EntryKind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let (config, mut errors) = parse_entry_args(args);
+    let (mut config, mut errors) = parse_entry_args(args);
+    if kind == EntryKind::Test {
+        if let Some(signals) = config.signals.take_if(|signals| signals.value) {
+            errors.push(syn::Error::new(
+                signals.span,
+                "#[async_test] never handles Ctrl-C: a test shares its process with the other \
+                 tests, so the handler is off; remove `signals = true`",
+            ));
+        }
+    }
     let function = match Parser::parse2(
         |input: ParseStream| EntryFn::parse(input, kind),
         item.clone(),
@@ -245,8 +256,9 @@ fn mentions_self_type(tokens: TokenStream) -> bool {
     })
 }
 
-/// The runtime configuration expression: `RunConfig::new()` plus one call per option.
-fn run_config(config: &EntryArgs, crate_path: &TokenStream) -> TokenStream {
+/// The runtime configuration expression: `RunConfig::new()` plus one call per option, and
+/// `.signals(false)` for a test, which never handles Ctrl-C.
+fn run_config(kind: EntryKind, config: &EntryArgs, crate_path: &TokenStream) -> TokenStream {
     let mut tokens = quote!(#crate_path::__private::RunConfig::new());
     if let Some((flavor, span)) = config.flavor {
         let variant = match flavor {
@@ -257,6 +269,14 @@ fn run_config(config: &EntryArgs, crate_path: &TokenStream) -> TokenStream {
     }
     if let Some(workers) = &config.worker_threads {
         tokens.extend(quote!(.worker_threads(#workers)));
+    }
+    let signals = match (&config.signals, kind) {
+        (Some(signals), _) => Some(signals.clone()),
+        (None, EntryKind::Test) => Some(LitBool::new(false, Span::call_site())),
+        (None, EntryKind::Main) => None,
+    };
+    if let Some(signals) = signals {
+        tokens.extend(quote!(.signals(#signals)));
     }
     tokens
 }
@@ -274,7 +294,7 @@ fn expand_function(
         body,
     } = function;
     let crate_path = config.crate_path();
-    let run_config = run_config(config, &crate_path);
+    let run_config = run_config(kind, config, &crate_path);
     // Appended after the user's attributes, so that attribute macros below ours see it
     // (tokio#6497). A full path: the user may have an item named `test`.
     let test_attr = match kind {
@@ -406,6 +426,64 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn signals_becomes_a_run_config_call_on_main() {
+        let out = expand_main(
+            quote!(signals = false),
+            quote!(
+                async fn main() {}
+            ),
+        );
+        assert!(
+            out.contains(":: asyncio :: __private :: RunConfig :: new () . signals (false)"),
+            "{out}"
+        );
+        let out = expand_main(
+            quote!(),
+            quote!(
+                async fn main() {}
+            ),
+        );
+        assert!(!out.contains("signals"), "{out}");
+    }
+
+    #[test]
+    fn a_test_never_installs_the_ctrl_c_handler() {
+        for args in [quote!(), quote!(signals = false)] {
+            let out = expand(
+                EntryKind::Test,
+                args,
+                quote!(
+                    async fn t() {}
+                ),
+            )
+            .to_string();
+            assert!(
+                out.contains("RunConfig :: new () . signals (false)"),
+                "{out}"
+            );
+            assert!(!out.contains("compile_error"), "{out}");
+        }
+        let errors = errors_of(
+            EntryKind::Test,
+            quote!(signals = true),
+            quote!(
+                async fn t() {}
+            ),
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("never handles Ctrl-C"), "{errors:?}");
+        // The function is still emitted, without the handler.
+        let out = expand(
+            EntryKind::Test,
+            quote!(signals = true),
+            quote!(
+                async fn t() {}
+            ),
+        );
+        assert!(out.to_string().contains(". signals (false)"));
     }
 
     #[test]

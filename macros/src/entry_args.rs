@@ -1,7 +1,8 @@
 //! The arguments of `#[async_main(...)]` and `#[async_test(...)]`.
 //!
 //! `flavor = "current_thread" | "multi_thread"`, `worker_threads = N` (`multi_thread` only,
-//! `N > 0`) and `crate = "path"` (or `crate = path`). The argument list is split at its
+//! `N > 0`), `signals = true | false` (Ctrl-C handling, `async_main` only) and `crate = "path"`
+//! (or `crate = path`). The argument list is split at its
 //! top-level commas and every option is parsed on its own, so one malformed option does not
 //! hide the mistakes in the others: every error is collected and reported together.
 
@@ -10,12 +11,17 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::spanned::Spanned;
-use syn::{Ident, Lit, LitInt, LitStr, Path, Token};
+use syn::{Ident, Lit, LitBool, LitInt, LitStr, Path, Token};
 
 use crate::errors::Errors;
 
 /// The valid options, as listed in error messages.
-const VALID_OPTIONS: &str = "`flavor`, `worker_threads` and `crate`";
+const VALID_OPTIONS: &str = "`flavor`, `worker_threads`, `signals` and `crate`";
+
+/// The names of the valid options.
+fn is_option(key: &str) -> bool {
+    matches!(key, "flavor" | "worker_threads" | "signals" | "crate")
+}
 
 /// How the runtime runs the tasks of the program.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -33,6 +39,8 @@ pub(crate) struct EntryArgs {
     pub(crate) flavor: Option<(Flavor, Span)>,
     /// `worker_threads = N`, a literal with the user's span.
     pub(crate) worker_threads: Option<LitInt>,
+    /// `signals = true | false`, the literal with the user's span.
+    pub(crate) signals: Option<LitBool>,
     /// `crate = ...`: the path of the `asyncio` crate, `::asyncio` when absent.
     pub(crate) crate_path: Option<Path>,
 }
@@ -61,7 +69,7 @@ pub(crate) fn parse_entry_args(args: TokenStream) -> (EntryArgs, Errors) {
             continue;
         };
         let key_name = option.key.unraw().to_string();
-        if !matches!(key_name.as_str(), "flavor" | "worker_threads" | "crate") {
+        if !is_option(&key_name) {
             errors.push(unknown_option(&option.key, &key_name));
             continue;
         }
@@ -95,6 +103,11 @@ pub(crate) fn parse_entry_args(args: TokenStream) -> (EntryArgs, Errors) {
                 worker_threads_key = Some(option.key.clone());
                 if let Some(lit) = errors.push_result(parse_worker_threads(&value)) {
                     parsed.worker_threads = Some(lit);
+                }
+            }
+            "signals" => {
+                if let Some(lit) = errors.push_result(parse_signals(&value)) {
+                    parsed.signals = Some(lit);
                 }
             }
             _ => {
@@ -149,7 +162,7 @@ impl Parse for RawOption {
             // one without `=`. Report at the key, which is what needs fixing.
             let key_name = key.unraw().to_string();
             return Err(match key_name.as_str() {
-                "flavor" | "worker_threads" | "crate" => syn::Error::new(
+                name if is_option(name) => syn::Error::new(
                     input.span(),
                     format!("expected `=` after `{key_name}`: {}", example(&key_name)),
                 ),
@@ -172,6 +185,7 @@ fn example(key: &str) -> &'static str {
     match key {
         "flavor" => "`flavor = \"multi_thread\"` or `flavor = \"current_thread\"`",
         "worker_threads" => "`worker_threads = 4`",
+        "signals" => "`signals = false`",
         _ => "`crate = \"my_asyncio\"`",
     }
 }
@@ -184,6 +198,7 @@ fn unknown_option(key: &Ident, key_name: &str) -> syn::Error {
         "threads" | "workers" | "worker_thread" | "num_threads" => {
             "; did you mean `worker_threads`?".to_owned()
         }
+        "signal" | "ctrl_c" | "sigint" => "; did you mean `signals`?".to_owned(),
         _ => String::new(),
     };
     syn::Error::new(
@@ -292,6 +307,18 @@ fn parse_worker_threads(value: &Value) -> syn::Result<LitInt> {
     }
 }
 
+fn parse_signals(value: &Value) -> syn::Result<LitBool> {
+    const EXPECTED: &str = "`true` or `false`, e.g. `signals = false`";
+    let lit = single_literal(value, "signals", EXPECTED)?;
+    let Lit::Bool(lit) = lit else {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`signals` expects {EXPECTED}"),
+        ));
+    };
+    Ok(lit)
+}
+
 fn parse_crate_path(value: &Value) -> syn::Result<Path> {
     const EXPECTED: &str =
         "a path to the asyncio crate, e.g. `crate = \"my_asyncio\"` or `crate = ::my_asyncio`";
@@ -337,9 +364,11 @@ mod tests {
         let (args, errors) = parse(quote!(
             flavor = "multi_thread",
             worker_threads = 4,
+            signals = false,
             crate = "my_asyncio",
         ));
         assert_eq!(errors, Vec::<String>::new());
+        assert!(!args.signals.as_ref().unwrap().value);
         assert_eq!(args.flavor.unwrap().0, Flavor::MultiThread);
         assert_eq!(args.worker_threads.as_ref().unwrap().to_string(), "4");
         assert_eq!(args.crate_path().to_string(), "my_asyncio");
@@ -368,7 +397,7 @@ mod tests {
         assert!(errors[0].contains("unknown flavor `mult_thread`"));
         assert!(errors[1].contains("at least 1"));
         assert!(errors[2].contains("unknown option `colour`"));
-        assert!(errors[2].contains("`flavor`, `worker_threads` and `crate`"));
+        assert!(errors[2].contains("`flavor`, `worker_threads`, `signals` and `crate`"));
         assert!(errors[3].contains("`not a path` is not a path"));
         assert!(errors[4].contains("given twice"));
     }
@@ -398,6 +427,32 @@ mod tests {
         assert_eq!(errors.len(), 1);
         let (_, errors) = parse(quote!(crate = 5));
         assert!(errors[0].contains("`crate` expects a path"));
+    }
+
+    #[test]
+    fn signals_takes_a_bool_literal_once() {
+        let (args, errors) = parse(quote!(signals = true));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(args.signals.unwrap().value);
+        for wrong in [
+            quote!(signals = 1),
+            quote!(signals = "false"),
+            quote!(signals = off),
+        ] {
+            let (args, errors) = parse(wrong.clone());
+            assert_eq!(errors.len(), 1, "{wrong}: {errors:?}");
+            assert!(
+                errors[0].contains("`signals` expects `true` or `false`"),
+                "{wrong}: {errors:?}"
+            );
+            assert!(args.signals.is_none());
+        }
+        let (_, errors) = parse(quote!(signals = false, signals = true));
+        assert_eq!(errors, ["option `signals` is given twice"]);
+        let (_, errors) = parse(quote!(signals));
+        assert!(errors[0].contains("`signals = false`"), "{errors:?}");
+        let (_, errors) = parse(quote!(signal = false));
+        assert!(errors[0].contains("did you mean `signals`?"), "{errors:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Procedural macros of the `asyncio` crate. Use them through `asyncio`, not directly:
-//! `#[asyncio::async_main]`, `#[asyncio::async_test]`, `asyncio::spawn!`, `asyncio::gather!`.
+//! `#[asyncio::async_main]`, `#[asyncio::async_test]`, `asyncio::spawn!`, `asyncio::gather!`,
+//! `asyncio::try_gather!`.
 //!
 //! This file holds only the entry points; each macro lives in its own module, and every
 //! expansion function works on `proc_macro2` streams so that it can be unit-tested.
@@ -10,6 +11,7 @@ mod entry_args;
 mod errors;
 mod gather;
 mod spawn;
+mod try_gather;
 
 #[cfg(test)]
 mod robustness;
@@ -44,4 +46,12 @@ pub fn spawn_impl(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn gather_impl(input: TokenStream) -> TokenStream {
     gather::expand(input.into()).into()
+}
+
+/// The implementation of `asyncio::try_gather!`, which calls it as
+/// `try_gather_impl!([$crate] ...)`.
+#[doc(hidden)]
+#[proc_macro]
+pub fn try_gather_impl(input: TokenStream) -> TokenStream {
+    try_gather::expand(input.into()).into()
 }

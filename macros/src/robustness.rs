@@ -1,8 +1,8 @@
 //! No input makes a macro panic: random token streams, and valid inputs mutated at random
 //! (tokens deleted, duplicated, replaced, inserted, groups emptied), go through every
 //! expansion function. Each output must either contain a `compile_error!` or be valid Rust
-//! syntax of the expected kind (items for the attributes, an expression for `spawn!` and
-//! `gather!`).
+//! syntax of the expected kind (items for the attributes, an expression for `spawn!`,
+//! `gather!` and `try_gather!`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -11,7 +11,7 @@ use quote::quote;
 
 use crate::entry::{self, EntryKind};
 use crate::entry_args::parse_entry_args;
-use crate::{gather, spawn};
+use crate::{gather, spawn, try_gather};
 
 /// Inputs per expansion function and per kind (random, mutated).
 const ROUNDS: usize = 10_000;
@@ -281,6 +281,12 @@ fn no_input_makes_a_macro_panic() {
         let input = call.to_string();
         tally.check("spawn", &input, || spawn::expand(call.clone()), is_expr);
         tally.check("gather", &input, || gather::expand(call.clone()), is_expr);
+        tally.check(
+            "try_gather",
+            &input,
+            || try_gather::expand(call.clone()),
+            is_expr,
+        );
     }
     std::panic::set_hook(hook);
 

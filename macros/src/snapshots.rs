@@ -3,7 +3,7 @@
 //!
 //! Every fixture `tests/expand/*.rs` and every example `examples/*.rs` of the workspace is
 //! expanded with the macros of this crate (attributes named `async_main`/`async_test`,
-//! macros named `spawn!`/`gather!`, also inside the arguments of other macros such as
+//! macros named `spawn!`/`gather!`/`try_gather!`, also inside the arguments of other macros such as
 //! `assert_eq!` or `println!` when those are plain expressions), pretty-printed with
 //! prettyplease, and compared with `tests/expand/NAME.expanded.rs` (for examples:
 //! `tests/expand/examples/NAME.expanded.rs`). Other macros are left as written.
@@ -23,7 +23,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, ImplItem, Item, Macro, Stmt, Token};
 
 use crate::entry::{self, EntryKind};
-use crate::{gather, spawn};
+use crate::{gather, spawn, try_gather};
 
 /// Expands our macros in place, as the compiler would with the `asyncio` crate.
 struct Expander;
@@ -60,13 +60,14 @@ fn expand_call(mac: &Macro) -> Option<Expr> {
     let expanded = match name.as_str() {
         "spawn" => spawn::expand(input),
         "gather" => gather::expand(input),
+        "try_gather" => try_gather::expand(input),
         _ => return None,
     };
-    Some(syn::parse2(expanded).expect("spawn!/gather! expand to an expression"))
+    Some(syn::parse2(expanded).expect("spawn!/gather!/try_gather! expand to an expression"))
 }
 
 impl Expander {
-    /// `spawn!`/`gather!` become their expansion; other macros whose arguments are
+    /// `spawn!`/`gather!`/`try_gather!` become their expansion; other macros whose arguments are
     /// expressions get those expanded.
     fn expand_macro(&mut self, mac: &mut Macro) -> Option<Expr> {
         if let Some(mut expr) = expand_call(mac) {

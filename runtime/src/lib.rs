@@ -51,6 +51,7 @@ mod task_group;
 mod time;
 mod timeout_scope;
 mod to_thread;
+mod try_gather;
 mod wait;
 mod watch;
 
@@ -82,8 +83,11 @@ pub use crate::runtime::run;
 pub use crate::shield::shield;
 pub use crate::spawn::{all_tasks, current_task, spawn, spawn_named, IntoTask};
 pub use crate::task::{Task, TaskFuture};
-pub use crate::task_group::{task_group, TaskGroup, TaskGroupClosed, TaskGroupError};
+pub use crate::task_group::{
+    task_group, TaskGroup, TaskGroupClosed, TaskGroupError, TaskGroupFailure,
+};
 pub use crate::time::{sleep, wait_for, yield_now};
 pub use crate::timeout_scope::{timeout, timeout_at, Timeout};
 pub use crate::to_thread::to_thread;
+pub use crate::try_gather::{try_gather, try_gather_all, TryGather, TryGatherAll, TryGatherTuple};
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

@@ -13,7 +13,7 @@
 
 use std::future::Future;
 
-use crate::Task;
+use crate::{Task, TaskError};
 
 pub use crate::{gather, Flavor, RunConfig};
 
@@ -191,4 +191,138 @@ where
     T: Send + 'static,
 {
     arg.into_task()
+}
+
+/// A value `try_gather!` accepts: a future (spawned as a new task) or a [`Task`] (kept as it
+/// is), whose output is a `Result`. The trait exists for its error message.
+#[diagnostic::on_unimplemented(
+    message = "`try_gather!` expects futures or tasks that return a `Result`, but `{Self}` is not one",
+    label = "expected a future or an `asyncio::Task` whose output is `Result<T, E>`",
+    note = "`try_gather!` stops every child at the first `Err`; for children that return other \
+            values, use `gather!`",
+    note = "if this is an `async fn`, call it: `try_gather!(work())`, not `try_gather!(work)`"
+)]
+pub trait TryGatherArg: Sized {
+    /// The `Ok` type of the output.
+    type Ok;
+    /// The `Err` type of the output.
+    type Err;
+    /// Spawns the future, or returns the task itself.
+    #[track_caller]
+    fn into_task(self) -> Task<Result<Self::Ok, Self::Err>>
+    where
+        Self: Send + 'static,
+        Self::Ok: Send + 'static,
+        Self::Err: Send + 'static;
+}
+
+impl<T, E> TryGatherArg for Task<Result<T, E>> {
+    type Ok = T;
+    type Err = E;
+    fn into_task(self) -> Task<Result<T, E>>
+    where
+        Self: Send + 'static,
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        self
+    }
+}
+
+impl<F> TryGatherArg for F
+where
+    F: Future,
+    F::Output: TryGatherOutput,
+{
+    type Ok = <F::Output as TryGatherOutput>::Ok;
+    type Err = <F::Output as TryGatherOutput>::Err;
+    #[track_caller]
+    fn into_task(self) -> Task<Result<Self::Ok, Self::Err>>
+    where
+        Self: Send + 'static,
+        Self::Ok: Send + 'static,
+        Self::Err: Send + 'static,
+    {
+        crate::spawn(async move { self.await.into_result() })
+    }
+}
+
+/// The output of a future `try_gather!` accepts: a `Result`. The trait exists for its error
+/// message (a bound `F: Future<Output = Result<T, E>>` would give the compiler's type-mismatch
+/// error instead).
+#[diagnostic::on_unimplemented(
+    message = "`try_gather!` expects children that return a `Result`, but this one returns `{Self}`",
+    label = "this child's output is not a `Result<T, E>`",
+    note = "`try_gather!` stops every child at the first `Err`; for children that return other \
+            values, use `gather!`"
+)]
+pub trait TryGatherOutput {
+    /// `T` of `Result<T, E>`.
+    type Ok;
+    /// `E` of `Result<T, E>`.
+    type Err;
+    /// The result itself.
+    fn into_result(self) -> Result<Self::Ok, Self::Err>;
+}
+
+impl<T, E> TryGatherOutput for Result<T, E> {
+    type Ok = T;
+    type Err = E;
+    fn into_result(self) -> Result<T, E> {
+        self
+    }
+}
+
+/// What `try_gather!` calls on each argument, in order, before [`try_gather`]: spawns a
+/// future, keeps a task.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use asyncio::__private::{try_gather, try_into_task};
+/// use asyncio::TaskError;
+/// asyncio::run(async {
+///     let existing = asyncio::spawn(async { Ok::<_, TaskError>(1) });
+///     let both = try_gather((try_into_task(existing), try_into_task(async { Ok("two") })));
+///     assert_eq!(both.await, Ok((1, "two")));
+/// });
+/// ```
+#[track_caller]
+pub fn try_into_task<A, T, E>(arg: A) -> Task<Result<T, E>>
+where
+    A: TryGatherArg<Ok = T, Err = E> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    arg.into_task()
+}
+
+/// An error type `try_gather!` can return: one that a child's panic or cancellation converts
+/// into. The trait exists for its error message.
+#[diagnostic::on_unimplemented(
+    message = "`try_gather!` needs an error type that a panic or a cancellation converts into, \
+               but `{Self}` does not implement `From<asyncio::TaskError>`",
+    label = "the children's error type",
+    note = "use `Box<dyn std::error::Error + Send + Sync>`, or implement \
+            `From<asyncio::TaskError>` for your error type"
+)]
+pub trait TryGatherError: From<TaskError> {}
+
+impl<E: From<TaskError>> TryGatherError for E {}
+
+/// What `try_gather!(a, b, ...)` calls: [`crate::try_gather`], with a bound phrased for the
+/// error type's message.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let none: Result<(), asyncio::TaskError> = asyncio::__private::try_gather(()).await;
+///     assert_eq!(none, Ok(()));
+/// });
+/// ```
+pub fn try_gather<E, G>(children: G) -> crate::TryGather<G, E>
+where
+    G: crate::TryGatherTuple<E>,
+    E: TryGatherError,
+{
+    crate::try_gather(children)
 }

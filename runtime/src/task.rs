@@ -226,6 +226,14 @@ impl<T> Task<T> {
         self.core().take_outcome()
     }
 
+    /// The outcome of a task that has ended (`InvalidState` otherwise), for a handle whose
+    /// owner reads it exactly once and never again (`try_gather`, which must read each child as
+    /// it ends, while holding the others): the value is moved out when this is the last handle,
+    /// cloned otherwise, as `take_outcome` does.
+    pub(crate) fn take_ended_outcome(&self) -> Result<T, TaskError> {
+        self.core().take_outcome()
+    }
+
     pub(crate) fn erased(&self) -> &dyn ErasedCore
     where
         T: Send + 'static,

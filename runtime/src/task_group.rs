@@ -9,6 +9,7 @@
 //! waiting for them; here a failure cancels the siblings and the body, every failure is
 //! reported together, and the scope returns only when every child has stopped.
 
+use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -23,8 +24,7 @@ use crate::any_task::AnyTask;
 use crate::contain;
 use crate::context;
 use crate::core::{CompletionListener, Ended, Listen};
-use crate::error::TaskError;
-use crate::harness::panicked;
+use crate::error::{Panicked, TaskError};
 use crate::own_cancel::{request_on, OwnCancel, Verdict};
 use crate::task::Task;
 
@@ -33,7 +33,8 @@ use crate::task::Task;
 ///
 /// - Children are spawned with [`TaskGroup::spawn`]; the scope waits for all of them, also
 ///   those spawned by other children while it is waiting (TG-01).
-/// - The first child failure (a panic) cancels every other child and the body, which sees an
+/// - The first child failure (a panic, or the `Err` of a child spawned with
+///   [`TaskGroup::spawn_fallible`]) cancels every other child and the body, which sees an
 ///   ordinary cancellation at its current await; then the scope returns
 ///   `Err(TaskGroupError)` with every failure, in completion order (TG-02, TG-03). A panic of
 ///   the body joins that list (TG-04). A cancelled child is not a failure.
@@ -109,13 +110,13 @@ where
                             contain::report("", "a task group body's value", &second);
                         }
                         group.state.lock().body_running = false;
-                        group.state.fail(TaskError::Panicked(panic));
+                        group.state.fail(TaskGroupFailure::Panicked(panic));
                     }
                 }
                 Poll::Ready(())
             }
             Err(payload) => {
-                let error = panicked(&*payload);
+                let error = TaskGroupFailure::Panicked(Panicked::from_payload(&*payload));
                 contain::drop_payload(payload);
                 if let Err(second) = contain::catch(|| body.as_mut().set(None)) {
                     contain::report("", "a task group body's destructor", &second);
@@ -154,14 +155,14 @@ where
     })
     .await;
 
-    let errors = {
+    let failures = {
         let mut inner = group.state.lock();
         inner.closed = true;
-        std::mem::take(&mut inner.errors)
+        std::mem::take(&mut inner.failures)
     };
     match output {
-        Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(TaskGroupError { errors }),
+        Some(value) if failures.is_empty() => Ok(value),
+        _ => Err(TaskGroupError::new(failures)),
     }
 }
 
@@ -303,6 +304,65 @@ impl TaskGroup {
         self.spawn_child(future, Some(name.into()))
     }
 
+    /// Spawns a child that fails with a value: its `Err` is a failure of the group exactly as a
+    /// panic is. The other children and the body are cancelled, and the scope returns
+    /// `Err(TaskGroupError)` with the error, converted into a `Box<dyn Error + Send + Sync>`,
+    /// among its [`failures`](TaskGroupError::failures) (where it can be downcast), in
+    /// completion order with the other failures.
+    ///
+    /// The task gives the child's `Ok` value. A child that returns `Err` hands its error to the
+    /// group and ends cancelled, with the message `"returned an error, handed to the task
+    /// group: {error}"`: a task can only end with a value, a panic or a cancellation, and the
+    /// error itself is in the [`TaskGroupError`].
+    ///
+    /// # Panics
+    /// As [`spawn`](Self::spawn), if the group has finished or is shutting down.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let err = asyncio::task_group(|tg| async move {
+    ///         let ok = tg.spawn_fallible(async { Ok::<_, std::io::Error>(1) });
+    ///         tg.spawn_fallible(async {
+    ///             asyncio::sleep(Duration::from_millis(5)).await;
+    ///             Err::<(), _>(std::io::Error::other("connection refused"))
+    ///         });
+    ///         assert_eq!(ok.await, Ok(1));
+    ///         asyncio::sleep(Duration::from_secs(3600)).await; // cancelled by the failure
+    ///     })
+    ///     .await
+    ///     .unwrap_err();
+    ///     let asyncio::TaskGroupFailure::Err(error) = &err.failures()[0] else { unreachable!() };
+    ///     assert_eq!(error.downcast_ref::<std::io::Error>().unwrap().to_string(), "connection refused");
+    /// });
+    /// ```
+    pub fn spawn_fallible<F, T, E>(&self, future: F) -> Task<T>
+    where
+        F: Future<Output = Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: Into<Box<dyn Error + Send + Sync>>,
+    {
+        let state = self.state.clone();
+        let child = async move {
+            let error: Box<dyn Error + Send + Sync> = match future.await {
+                Ok(value) => return value,
+                Err(error) => error.into(),
+            };
+            // Requested before the group cancels its children, so that this message wins.
+            if let Some(me) = context::current_task() {
+                me.cancel_with(format!(
+                    "returned an error, handed to the task group: {error}"
+                ));
+            }
+            state.fail(TaskGroupFailure::Err(error));
+            // Ends here, cancelled: the error is the group's now.
+            std::future::pending::<T>().await
+        };
+        self.spawn_child(child, None)
+            .unwrap_or_else(|closed| panic!("TaskGroup::spawn_fallible: {closed}"))
+    }
+
     fn spawn_child<F>(
         &self,
         future: F,
@@ -333,6 +393,15 @@ impl TaskGroup {
 
 /// Every failure of a [`task_group`], in completion order: Python's `ExceptionGroup`.
 ///
+/// A failure is a panic (of a child or of the body) or the `Err` of a child spawned with
+/// [`TaskGroup::spawn_fallible`]; [`failures`](Self::failures) lists them all, the user's errors
+/// as the `Box<dyn Error + Send + Sync>` they were converted into, which can be downcast.
+/// [`errors`](Self::errors) lists the panics alone, as [`TaskError`]s.
+///
+/// Cloning shares the user's errors (a `Box<dyn Error>` cannot be cloned), as copies of a
+/// Python exception group share their exceptions; two `TaskGroupError`s are equal when their
+/// panics are equal and they hold the same user errors (a clone and its original).
+///
 /// ```
 /// # use asyncio_runtime as asyncio;
 /// asyncio::run(async {
@@ -345,13 +414,123 @@ impl TaskGroup {
 ///     assert_eq!(err.to_string(), "unhandled errors in a TaskGroup (1 sub-exception)");
 /// });
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct TaskGroupError {
+    /// The panics among the failures, for [`errors`](Self::errors).
     errors: Vec<TaskError>,
+    failures: Arc<Vec<TaskGroupFailure>>,
+}
+
+/// One failure of a [`task_group`], as listed by [`TaskGroupError::failures`].
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use asyncio::TaskGroupFailure;
+/// asyncio::run(async {
+///     let err = asyncio::task_group(|tg| async move {
+///         tg.spawn_fallible(async { "x".parse::<u32>() });
+///     })
+///     .await
+///     .unwrap_err();
+///     let TaskGroupFailure::Err(error) = &err.failures()[0] else { unreachable!() };
+///     assert!(error.downcast_ref::<std::num::ParseIntError>().is_some());
+///     assert_eq!(err.failures()[0].to_string(), "invalid digit found in string");
+/// });
+/// ```
+#[derive(Debug)]
+pub enum TaskGroupFailure {
+    /// A child or the body panicked (the panic was caught).
+    Panicked(Panicked),
+    /// A child spawned with [`TaskGroup::spawn_fallible`] returned this error.
+    Err(Box<dyn Error + Send + Sync>),
+}
+
+impl fmt::Display for TaskGroupFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskGroupFailure::Panicked(p) => fmt::Display::fmt(p, f),
+            TaskGroupFailure::Err(e) => fmt::Display::fmt(e, f),
+        }
+    }
 }
 
 impl TaskGroupError {
-    /// The failures, in the order they happened (each a [`TaskError::Panicked`]).
+    fn new(failures: Vec<TaskGroupFailure>) -> Self {
+        let errors = failures
+            .iter()
+            .filter_map(|failure| match failure {
+                TaskGroupFailure::Panicked(p) => Some(TaskError::Panicked(p.clone())),
+                TaskGroupFailure::Err(_) => None,
+            })
+            .collect();
+        TaskGroupError {
+            errors,
+            failures: Arc::new(failures),
+        }
+    }
+
+    /// Every failure, in the order they happened: the panics and the `Err`s of fallible
+    /// children.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use asyncio::TaskGroupFailure;
+    /// #[derive(Debug)]
+    /// struct Refused;
+    /// impl std::fmt::Display for Refused {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str("refused")
+    ///     }
+    /// }
+    /// impl std::error::Error for Refused {}
+    ///
+    /// asyncio::run(async {
+    ///     let err = asyncio::task_group(|tg| async move {
+    ///         tg.spawn_fallible(async { Err::<(), _>(Refused) });
+    ///     })
+    ///     .await
+    ///     .unwrap_err();
+    ///     match &err.failures()[0] {
+    ///         TaskGroupFailure::Err(e) => assert!(e.is::<Refused>()),
+    ///         other => panic!("unexpected {other}"),
+    ///     }
+    ///     assert!(err.errors().is_empty()); // no panic
+    /// });
+    /// ```
+    pub fn failures(&self) -> &[TaskGroupFailure] {
+        &self.failures
+    }
+
+    /// Every failure, owned: the user's errors as the `Box`es one can
+    /// [`downcast`](Box::downcast). `Err(self)` if a clone of this error is alive, since the
+    /// clones share them.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use asyncio::TaskGroupFailure;
+    /// asyncio::run(async {
+    ///     let err = asyncio::task_group(|tg| async move {
+    ///         tg.spawn_fallible(async { "x".parse::<u8>() });
+    ///     })
+    ///     .await
+    ///     .unwrap_err();
+    ///     let copy = err.clone();
+    ///     let err = err.try_into_failures().unwrap_err(); // `copy` shares them
+    ///     drop(copy);
+    ///     let mut failures = err.try_into_failures().unwrap();
+    ///     let Some(TaskGroupFailure::Err(error)) = failures.pop() else { unreachable!() };
+    ///     let parse_error: Box<std::num::ParseIntError> = error.downcast().unwrap();
+    ///     assert_eq!(parse_error.to_string(), "invalid digit found in string");
+    /// });
+    /// ```
+    pub fn try_into_failures(self) -> Result<Vec<TaskGroupFailure>, TaskGroupError> {
+        let TaskGroupError { errors, failures } = self;
+        Arc::try_unwrap(failures).map_err(|failures| TaskGroupError { errors, failures })
+    }
+
+    /// The panics among the failures, in the order they happened (each a
+    /// [`TaskError::Panicked`]); the `Err`s of fallible children are in
+    /// [`failures`](Self::failures).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;
@@ -364,7 +543,7 @@ impl TaskGroupError {
         &self.errors
     }
 
-    /// The failures, owned.
+    /// The panics, owned (see [`errors`](Self::errors)).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;
@@ -376,11 +555,28 @@ impl TaskGroupError {
     pub fn into_errors(self) -> Vec<TaskError> {
         self.errors
     }
+
+    fn has_user_errors(&self) -> bool {
+        self.failures
+            .iter()
+            .any(|failure| matches!(failure, TaskGroupFailure::Err(_)))
+    }
 }
+
+impl PartialEq for TaskGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        self.errors == other.errors
+            && self.failures.len() == other.failures.len()
+            && (Arc::ptr_eq(&self.failures, &other.failures)
+                || (!self.has_user_errors() && !other.has_user_errors()))
+    }
+}
+
+impl Eq for TaskGroupError {}
 
 impl fmt::Display for TaskGroupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.errors.len();
+        let n = self.failures.len();
         write!(
             f,
             "unhandled errors in a TaskGroup ({n} sub-exception{})",
@@ -391,7 +587,11 @@ impl fmt::Display for TaskGroupError {
 
 impl std::error::Error for TaskGroupError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.errors.first().map(|e| e as _)
+        match self.failures.first()? {
+            // The first failure is a panic: the first of `errors`.
+            TaskGroupFailure::Panicked(_) => self.errors.first().map(|e| e as _),
+            TaskGroupFailure::Err(e) => Some(&**e as _),
+        }
     }
 }
 
@@ -407,7 +607,7 @@ struct GroupState {
 struct GroupInner {
     children: Vec<AnyTask>,
     live: usize,
-    errors: Vec<TaskError>,
+    failures: Vec<TaskGroupFailure>,
     closed: bool,
     body_running: bool,
     owner: Option<AnyTask>,
@@ -440,10 +640,10 @@ impl GroupState {
     }
 
     /// Records a failure; the first one cancels the other children and the body.
-    fn fail(&self, error: TaskError) {
+    fn fail(&self, failure: TaskGroupFailure) {
         let to_cancel = {
             let mut inner = self.lock();
-            inner.errors.push(error);
+            inner.failures.push(failure);
             if self.failed.swap(true, Ordering::AcqRel) {
                 return;
             }
@@ -473,13 +673,13 @@ impl CompletionListener for GroupState {
         let (error, last) = {
             let mut inner = self.lock();
             inner.live -= 1;
-            let error = (ended == Ended::Panicked)
+            let panic = (ended == Ended::Panicked)
                 .then(|| inner.children[index].error())
                 .flatten();
-            (error, inner.live == 0)
+            (panic, inner.live == 0)
         };
-        if let Some(error) = error {
-            self.fail(error);
+        if let Some(TaskError::Panicked(panic)) = error {
+            self.fail(TaskGroupFailure::Panicked(panic));
         }
         if last {
             self.waker.wake();

@@ -24,7 +24,7 @@ fn each_test_has_its_own_runtime() {
         assert_eq!(::asyncio::__private::spawn(async { 1 }). await, Ok(1));
     }
     ::asyncio::__private::run(
-        ::asyncio::__private::RunConfig::new(),
+        ::asyncio::__private::RunConfig::new().signals(false),
         each_test_has_its_own_runtime(),
     )
 }

@@ -27,3 +27,11 @@ fn renamed() -> ! {
     }
     my_asyncio::__private::run(my_asyncio::__private::RunConfig::new(), renamed())
 }
+fn no_ctrl_c() {
+    #[allow(clippy::unused_async)]
+    async fn no_ctrl_c() {}
+    ::asyncio::__private::run(
+        ::asyncio::__private::RunConfig::new().signals(false),
+        no_ctrl_c(),
+    )
+}

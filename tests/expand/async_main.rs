@@ -16,3 +16,6 @@ async fn pooled() -> Result<(), Box<dyn std::error::Error>> {
 async fn renamed() -> ! {
     std::process::exit(0)
 }
+
+#[asyncio::async_main(signals = false)]
+async fn no_ctrl_c() {}

@@ -15,6 +15,19 @@ mod inner {
         ::asyncio::spawn!(async move { x + 1 }).await
     }
 
+    #[::asyncio::async_main]
+    pub async fn fallible() -> ::core::result::Result<u32, ::asyncio::TaskError> {
+        let (a, b) = ::asyncio::try_gather!(
+            async { ::core::result::Result::Ok::<u32, ::asyncio::TaskError>(1) },
+            async { ::core::result::Result::Ok(2) },
+        )
+        .await?;
+        let none: ::core::result::Result<(), ::asyncio::TaskError> =
+            ::asyncio::try_gather!().await;
+        none?;
+        ::core::result::Result::Ok(a + b)
+    }
+
     #[::asyncio::async_test]
     async fn a_test() {}
 }
@@ -22,4 +35,5 @@ mod inner {
 fn main() {
     assert_eq!(inner::compute(), 6);
     assert_eq!(inner::pooled(1), Ok(2));
+    assert_eq!(inner::fallible(), Ok(3));
 }

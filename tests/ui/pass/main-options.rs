@@ -26,7 +26,22 @@ async fn crate_as_path() -> u8 {
     10
 }
 
+#[asyncio::async_main(signals = false)]
+async fn without_ctrl_c_handler() -> u8 {
+    11
+}
+
+#[asyncio::async_main(flavor = "multi_thread", signals = true, worker_threads = 1)]
+async fn with_ctrl_c_handler() -> u8 {
+    12
+}
+
+#[asyncio::async_test(signals = false)]
+async fn a_test_may_say_signals_false() {}
+
 fn main() {
+    assert_eq!(without_ctrl_c_handler(), 11);
+    assert_eq!(with_ctrl_c_handler(), 12);
     assert_eq!(pool(), 28);
     assert_eq!(event_loop(), 7);
     assert_eq!(default_pool_size(), 8);

@@ -1,0 +1,2 @@
+#[asyncio::async_main(signals = false, flavor = "current_thread", signals = true)]
+async fn main() {}
