@@ -28,6 +28,7 @@ mod cancel;
 mod cell;
 mod config;
 mod context;
+mod coordination;
 mod core;
 mod error;
 mod gather;
@@ -66,6 +67,11 @@ pub mod __private;
 pub use crate::any_task::AnyTask;
 pub use crate::cancel::{catch_cancel, CatchCancel};
 pub use crate::config::{Flavor, RunConfig};
+pub use crate::coordination::{
+    Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionGuard, Event, LifoQueue,
+    Lock, LockGuard, PriorityQueue, Queue, QueueShutDown, Semaphore, SemaphoreGuard, TryGetError,
+    TryPutError, ValueError,
+};
 pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
 pub use crate::gather::{
     gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple,

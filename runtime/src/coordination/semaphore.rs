@@ -1,0 +1,382 @@
+//! `Semaphore` and `BoundedSemaphore`: Python's `asyncio.Semaphore` and `BoundedSemaphore`.
+//!
+//! Written here rather than taken from `async-lock` for the reasons given in `lock.rs`: a
+//! release hands its permit straight to the first waiter, so a newcomer never overtakes a
+//! woken waiter and `locked()` is true while one is on its way (Python's
+//! `test_acquire_no_hang`, `test_acquire_cancel_after_awoken`); a dropped waiter that had been
+//! handed a permit passes it on.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use super::error::ValueError;
+use super::lock_state;
+use super::wait_list::{Key, WaitList, Wakeups};
+use crate::sync::Mutex;
+
+struct SemState {
+    /// Free permits; never above 0 while someone waits.
+    permits: usize,
+    waiters: WaitList,
+}
+
+pub(crate) struct SemShared {
+    state: Mutex<SemState>,
+    /// The initial count of a `BoundedSemaphore`.
+    bound: Option<usize>,
+}
+
+impl SemShared {
+    fn new(permits: usize, bound: Option<usize>) -> Arc<Self> {
+        Arc::new(SemShared {
+            state: Mutex::new(SemState {
+                permits,
+                waiters: WaitList::default(),
+            }),
+            bound,
+        })
+    }
+
+    fn locked(&self) -> bool {
+        lock_state(&self.state).permits == 0
+    }
+
+    fn try_take(&self) -> bool {
+        let mut state = lock_state(&self.state);
+        if state.permits > 0 {
+            state.permits -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// One more permit: to the first waiter, or to the count. A bounded semaphore refuses to
+    /// go above its initial count.
+    fn release(&self) -> Result<(), ValueError> {
+        let mut wake = Wakeups::default();
+        let mut state = lock_state(&self.state);
+        match state.waiters.notify_first(()) {
+            Ok(waker) => wake.push(waker),
+            Err(()) => {
+                if self.bound.is_some_and(|bound| state.permits >= bound) {
+                    return Err(ValueError(()));
+                }
+                state.permits += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn acquire(self: &Arc<Self>) -> SemaphoreGuard {
+        SemAcquire {
+            shared: self,
+            key: None,
+        }
+        .await;
+        SemaphoreGuard {
+            shared: Some(self.clone()),
+        }
+    }
+
+    fn try_acquire(self: &Arc<Self>) -> Option<SemaphoreGuard> {
+        self.try_take().then(|| SemaphoreGuard {
+            shared: Some(self.clone()),
+        })
+    }
+}
+
+struct SemAcquire<'a> {
+    shared: &'a SemShared,
+    key: Option<Key>,
+}
+
+impl Future for SemAcquire<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = lock_state(&self.shared.state);
+        if let Some(key) = self.key {
+            if state.waiters.take_notified(key).is_some() {
+                drop(state);
+                self.key = None;
+                return Poll::Ready(());
+            }
+            state.waiters.update_waker(key, cx.waker());
+            return Poll::Pending;
+        }
+        if state.permits > 0 {
+            state.permits -= 1;
+            return Poll::Ready(());
+        }
+        let key = state.waiters.push_back(cx.waker());
+        drop(state);
+        self.key = Some(key);
+        Poll::Pending
+    }
+}
+
+impl Drop for SemAcquire<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            let handed = lock_state(&self.shared.state).waiters.remove(key);
+            if handed.is_some() {
+                // A permit handed to this waiter, never used: to the next one.
+                let _ = self.shared.release();
+            }
+        }
+    }
+}
+
+/// A semaphore: Python's `asyncio.Semaphore`, a counter of permits that tasks wait for.
+///
+/// A cheap [`Clone`] handle: clones share one semaphore. [`acquire`](Semaphore::acquire) takes
+/// a permit, waiting in FIFO order while there is none, and gives a [`SemaphoreGuard`] that
+/// returns it on drop (Python's `async with sem:`); [`release`](Semaphore::release) adds one,
+/// as Python's `release()` (which any task may call). Cancel-safe as [`Lock`](crate::Lock).
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+/// use std::sync::Arc;
+/// asyncio::run(async {
+///     let limit = asyncio::Semaphore::new(2);
+///     let running = Arc::new(AtomicUsize::new(0));
+///     let tasks = (0..6).map(|_| {
+///         let (limit, running) = (limit.clone(), running.clone());
+///         async move {
+///             let _permit = limit.acquire().await;
+///             assert!(running.fetch_add(1, SeqCst) < 2, "at most two at once");
+///             asyncio::yield_now().await;
+///             running.fetch_sub(1, SeqCst);
+///         }
+///     });
+///     asyncio::gather_all(tasks).await.unwrap();
+/// });
+/// ```
+#[derive(Clone)]
+pub struct Semaphore {
+    shared: Arc<SemShared>,
+}
+
+impl Semaphore {
+    /// A semaphore with `permits` free permits (Python's `Semaphore(value)`; `0` is allowed).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::Semaphore::new(0);
+    /// assert!(sem.locked());
+    /// ```
+    pub fn new(permits: usize) -> Self {
+        Semaphore {
+            shared: SemShared::new(permits, None),
+        }
+    }
+
+    /// Takes a permit, waiting in FIFO order while none is free. Cancel-safe: a dropped
+    /// waiter never holds a permit, and one handed to it goes to the next waiter.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let sem = asyncio::Semaphore::new(1);
+    ///     let permit = sem.acquire().await;
+    ///     assert!(sem.locked());
+    ///     drop(permit);
+    ///     assert!(!sem.locked());
+    /// });
+    /// ```
+    pub async fn acquire(&self) -> SemaphoreGuard {
+        self.shared.acquire().await
+    }
+
+    /// Takes a permit if one is free now, without waiting.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::Semaphore::new(1);
+    /// let permit = sem.try_acquire();
+    /// assert!(permit.is_some());
+    /// assert!(sem.try_acquire().is_none());
+    /// ```
+    pub fn try_acquire(&self) -> Option<SemaphoreGuard> {
+        self.shared.try_acquire()
+    }
+
+    /// Adds a permit (Python's `release()`): it goes to the first waiter, if any.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::Semaphore::new(0);
+    /// sem.release();
+    /// assert!(sem.try_acquire().is_some());
+    /// ```
+    pub fn release(&self) {
+        let _ = self.shared.release();
+    }
+
+    /// Whether [`acquire`](Semaphore::acquire) would wait: no permit is free (one handed to a
+    /// woken waiter that has not yet run is not free).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::Semaphore::new(1);
+    /// assert!(!sem.locked());
+    /// sem.try_acquire().unwrap().forget();
+    /// assert!(sem.locked());
+    /// ```
+    pub fn locked(&self) -> bool {
+        self.shared.locked()
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Semaphore")
+            .field("permits", &lock_state(&self.shared.state).permits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A semaphore that refuses to be released above its initial count: Python's
+/// `asyncio.BoundedSemaphore`.
+///
+/// As [`Semaphore`], except that [`release`](BoundedSemaphore::release) returns
+/// `Err(ValueError)` when it would raise the count above the initial one. (A guard dropped
+/// after such an extra `release()` simply does not add its permit.)
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let sem = asyncio::BoundedSemaphore::new(1);
+///     sem.acquire().await.forget();
+///     assert_eq!(sem.release(), Ok(()));
+///     assert!(sem.release().is_err()); // "released too many times"
+/// });
+/// ```
+#[derive(Clone)]
+pub struct BoundedSemaphore {
+    shared: Arc<SemShared>,
+}
+
+impl BoundedSemaphore {
+    /// A bounded semaphore with `permits` free permits, which is also its bound.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::BoundedSemaphore::new(3);
+    /// assert!(!sem.locked());
+    /// ```
+    pub fn new(permits: usize) -> Self {
+        BoundedSemaphore {
+            shared: SemShared::new(permits, Some(permits)),
+        }
+    }
+
+    /// Takes a permit, waiting in FIFO order while none is free (see [`Semaphore::acquire`]).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// asyncio::run(async {
+    ///     let sem = asyncio::BoundedSemaphore::new(1);
+    ///     let _permit = sem.acquire().await;
+    ///     assert!(sem.locked());
+    /// });
+    /// ```
+    pub async fn acquire(&self) -> SemaphoreGuard {
+        self.shared.acquire().await
+    }
+
+    /// Takes a permit if one is free now, without waiting.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::BoundedSemaphore::new(1);
+    /// assert!(sem.try_acquire().is_some());
+    /// ```
+    pub fn try_acquire(&self) -> Option<SemaphoreGuard> {
+        self.shared.try_acquire()
+    }
+
+    /// Adds a permit, to the first waiter if any; `Err(ValueError)` if the count would go above
+    /// the initial one.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::BoundedSemaphore::new(2);
+    /// assert!(sem.release().is_err());
+    /// ```
+    pub fn release(&self) -> Result<(), ValueError> {
+        self.shared.release()
+    }
+
+    /// Whether [`acquire`](BoundedSemaphore::acquire) would wait.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::BoundedSemaphore::new(0);
+    /// assert!(sem.locked());
+    /// ```
+    pub fn locked(&self) -> bool {
+        self.shared.locked()
+    }
+}
+
+impl fmt::Debug for BoundedSemaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BoundedSemaphore")
+            .field("permits", &lock_state(&self.shared.state).permits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A permit of a [`Semaphore`] or [`BoundedSemaphore`], given back when dropped.
+///
+/// Owned (`'static`, `Send`): it may be handed to another task.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let sem = asyncio::Semaphore::new(1);
+///     let permit: asyncio::SemaphoreGuard = sem.acquire().await;
+///     asyncio::spawn(async move { drop(permit) }).await.unwrap();
+///     assert!(!sem.locked());
+/// });
+/// ```
+pub struct SemaphoreGuard {
+    shared: Option<Arc<SemShared>>,
+}
+
+impl SemaphoreGuard {
+    /// Keeps the permit taken: dropping the guard no longer gives it back (Python's `acquire()`
+    /// without `release()`; call [`Semaphore::release`] later to add it back).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// let sem = asyncio::Semaphore::new(1);
+    /// sem.try_acquire().unwrap().forget();
+    /// assert!(sem.locked());
+    /// sem.release();
+    /// assert!(!sem.locked());
+    /// ```
+    pub fn forget(mut self) {
+        self.shared = None;
+    }
+}
+
+impl Drop for SemaphoreGuard {
+    fn drop(&mut self) {
+        if let Some(shared) = self.shared.take() {
+            let _ = shared.release();
+        }
+    }
+}
+
+impl fmt::Debug for SemaphoreGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SemaphoreGuard").finish_non_exhaustive()
+    }
+}
