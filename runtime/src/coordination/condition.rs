@@ -119,9 +119,11 @@ impl<T> Clone for Condition<T> {
     }
 }
 
-impl<T: Default> Default for Condition<T> {
+/// Python's `asyncio.Condition()`: a bare condition (only for `Condition<()>`, so that
+/// `Condition::default()` needs no type annotation).
+impl Default for Condition {
     fn default() -> Self {
-        Condition::new(T::default())
+        Condition::new(())
     }
 }
 

@@ -206,9 +206,11 @@ impl<T> Clone for Lock<T> {
     }
 }
 
-impl<T: Default> Default for Lock<T> {
+/// Python's `asyncio.Lock()`: a bare lock (only for `Lock<()>`, so that `Lock::default()`
+/// needs no type annotation).
+impl Default for Lock {
     fn default() -> Self {
-        Lock::new(T::default())
+        Lock::new(())
     }
 }
 

@@ -18,9 +18,32 @@ use super::wait_list::{Key, WaitList, Wakeups};
 use crate::sync::Mutex;
 
 struct SemState {
-    /// Free permits; never above 0 while someone waits.
+    /// Free permits. May be above 0 while someone is queued only as long as a woken waiter has
+    /// not yet taken its turn (see `rebalance`).
     permits: usize,
     waiters: WaitList,
+}
+
+impl SemState {
+    /// Python's `not locked()`: a permit is free and nobody waits, not even a woken waiter
+    /// that has not yet run (a newcomer never overtakes it: `test_acquire_fifo_order_2`).
+    fn free(&self) -> bool {
+        self.permits > 0 && self.waiters.is_idle()
+    }
+
+    /// After a woken waiter took its turn (or left): free permits go to queued waiters, as
+    /// Python's `acquire` does in its `finally`.
+    fn rebalance(&mut self, wake: &mut Wakeups) {
+        while self.permits > 0 {
+            match self.waiters.notify_first(()) {
+                Ok(waker) => {
+                    self.permits -= 1;
+                    wake.push(waker);
+                }
+                Err(()) => break,
+            }
+        }
+    }
 }
 
 pub(crate) struct SemShared {
@@ -41,12 +64,12 @@ impl SemShared {
     }
 
     fn locked(&self) -> bool {
-        lock_state(&self.state).permits == 0
+        !lock_state(&self.state).free()
     }
 
     fn try_take(&self) -> bool {
         let mut state = lock_state(&self.state);
-        if state.permits > 0 {
+        if state.free() {
             state.permits -= 1;
             true
         } else {
@@ -98,9 +121,11 @@ impl Future for SemAcquire<'_> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut wake = Wakeups::default();
         let mut state = lock_state(&self.shared.state);
         if let Some(key) = self.key {
             if state.waiters.take_notified(key).is_some() {
+                state.rebalance(&mut wake);
                 drop(state);
                 self.key = None;
                 return Poll::Ready(());
@@ -108,7 +133,7 @@ impl Future for SemAcquire<'_> {
             state.waiters.update_waker(key, cx.waker());
             return Poll::Pending;
         }
-        if state.permits > 0 {
+        if state.free() {
             state.permits -= 1;
             return Poll::Ready(());
         }
@@ -122,11 +147,13 @@ impl Future for SemAcquire<'_> {
 impl Drop for SemAcquire<'_> {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
-            let handed = lock_state(&self.shared.state).waiters.remove(key);
-            if handed.is_some() {
+            let mut wake = Wakeups::default();
+            let mut state = lock_state(&self.shared.state);
+            if state.waiters.remove(key).is_some() {
                 // A permit handed to this waiter, never used: to the next one.
-                let _ = self.shared.release();
+                state.permits += 1;
             }
+            state.rebalance(&mut wake);
         }
     }
 }
@@ -218,8 +245,8 @@ impl Semaphore {
         let _ = self.shared.release();
     }
 
-    /// Whether [`acquire`](Semaphore::acquire) would wait: no permit is free (one handed to a
-    /// woken waiter that has not yet run is not free).
+    /// Whether [`acquire`](Semaphore::acquire) would wait: no permit is free, or a task waits
+    /// for one (including a woken waiter that has not yet taken its turn).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;

@@ -52,6 +52,11 @@ impl<P> Default for WaitList<P> {
 }
 
 impl<P> WaitList<P> {
+    /// Whether nobody waits: none queued, and none notified that has not yet taken its turn.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
     /// How many waiters are queued.
     pub(crate) fn len(&self) -> usize {
         self.queued
