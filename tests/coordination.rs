@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asyncio::{
-    gather_all, run, spawn, wait_for, yield_now, Barrier, Condition, Event, Lock, Queue,
-    Semaphore, Task,
+    gather_all, run, spawn, wait_for, yield_now, Barrier, Condition, Event, Lock, Queue, Semaphore,
+    Task,
 };
 use common::{multi_thread, on_both_flavors};
 
@@ -325,7 +325,10 @@ fn a_cancel_storm_on_lock_and_semaphore_leaves_them_free() {
         let completed = outcomes.iter().filter(|o| o.is_ok()).count();
         assert!(!lock.locked());
         let count = *lock.acquire().await;
-        assert!(count >= completed, "{count} increments, {completed} completed");
+        assert!(
+            count >= completed,
+            "{count} increments, {completed} completed"
+        );
         assert!(count <= 400);
         let permits: Vec<_> = (0..3).map(|_| sem.try_acquire()).collect();
         assert!(permits.iter().all(Option::is_some), "every permit is back");
@@ -427,7 +430,9 @@ fn empty_and_degenerate_inputs() {
         cond.acquire().await.notify(0);
         let sem = Semaphore::new(0);
         assert!(sem.try_acquire().is_none());
-        assert!(wait_for(sem.acquire(), Duration::from_millis(5)).await.is_err());
+        assert!(wait_for(sem.acquire(), Duration::from_millis(5))
+            .await
+            .is_err());
         assert!(!sem.locked() || sem.try_acquire().is_none());
         sem.release();
         drop(sem.acquire().await);

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asyncio::{
-    gather_all, run, spawn, wait_for, yield_now, Barrier, BoundedSemaphore, Condition, Event,
-    Lock, RunConfig, Semaphore, Task,
+    gather_all, run, spawn, wait_for, yield_now, Barrier, BoundedSemaphore, Condition, Event, Lock,
+    RunConfig, Semaphore, Task,
 };
 use common::{on_both_flavors, until};
 
@@ -171,8 +171,12 @@ mod lock_tests {
             let held = Held::new();
             held.put(lock.acquire().await);
             let lockit = || {
-                let (lock, lock_count, call_count, held) =
-                    (lock.clone(), lock_count.clone(), call_count.clone(), held.clone());
+                let (lock, lock_count, call_count, held) = (
+                    lock.clone(),
+                    lock_count.clone(),
+                    call_count.clone(),
+                    held.clone(),
+                );
                 spawn(async move {
                     *call_count.lock().unwrap() += 1;
                     held.put(lock.acquire().await);
@@ -454,7 +458,10 @@ mod condition_tests {
             yield_now().await;
             wait.cancel();
             assert!(wait.await.unwrap_err().is_cancelled());
-            assert!(!cond.locked(), "divergence: the lock went with the cancelled wait");
+            assert!(
+                !cond.locked(),
+                "divergence: the lock went with the cancelled wait"
+            );
             let guard = cond.acquire().await;
             guard.notify_all(); // nobody left waiting
         });
@@ -632,7 +639,10 @@ mod condition_tests {
             let guard = cond.acquire().await;
             let timed_out = wait_for(guard.wait(), Duration::from_millis(50)).await;
             assert!(timed_out.is_err());
-            assert!(!cond.locked(), "divergence: the timed-out wait does not hold the lock");
+            assert!(
+                !cond.locked(),
+                "divergence: the timed-out wait does not hold the lock"
+            );
         });
     }
 
@@ -686,7 +696,10 @@ mod condition_tests {
             drop(guard);
             steps(3).await;
             assert!(t1.cancelled());
-            assert!(t2.done(), "a spurious wake-up, as Python's: nobody is left waiting");
+            assert!(
+                t2.done(),
+                "a spurious wake-up, as Python's: nobody is left waiting"
+            );
             assert!(!cond.locked());
         });
     }
@@ -866,7 +879,9 @@ mod semaphore_tests {
                     }
                 })
             };
-            gather_all([coro("c1"), coro("c2"), coro("c3")]).await.unwrap();
+            gather_all([coro("c1"), coro("c2"), coro("c3")])
+                .await
+                .unwrap();
             assert_eq!(
                 *result.lock().unwrap(),
                 ["c1_1", "c2_1", "c3_1", "c1_2", "c2_2", "c3_2"]
@@ -1244,8 +1259,12 @@ mod barrier_tests {
             let results3 = Results::default();
             let count = Arc::new(Mutex::new(0));
             let tasks = make_tasks(N, || {
-                let (barrier, results1, results3, count) =
-                    (barrier.clone(), results1.clone(), results3.clone(), count.clone());
+                let (barrier, results1, results3, count) = (
+                    barrier.clone(),
+                    results1.clone(),
+                    results3.clone(),
+                    count.clone(),
+                );
                 async move {
                     barrier.wait().await.unwrap();
                     let last = {
@@ -1291,8 +1310,12 @@ mod barrier_tests {
             let results2 = Results::default();
             let count = Arc::new(Mutex::new(0));
             let tasks = make_tasks(N, || {
-                let (barrier, results1, results2, count) =
-                    (barrier.clone(), results1.clone(), results2.clone(), count.clone());
+                let (barrier, results1, results2, count) = (
+                    barrier.clone(),
+                    results1.clone(),
+                    results2.clone(),
+                    count.clone(),
+                );
                 async move {
                     if barrier.wait().await.is_err() {
                         results1.push(1);

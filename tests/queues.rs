@@ -412,7 +412,11 @@ mod queue_put_tests {
             yield_now().await;
             assert_eq!(q.get_nowait(), Ok('b'));
             put_b.await.unwrap().unwrap();
-            assert_eq!(q.get_nowait(), Err(TryGetError::Empty), "the cancelled put inserted nothing");
+            assert_eq!(
+                q.get_nowait(),
+                Err(TryGetError::Empty),
+                "the cancelled put inserted nothing"
+            );
         });
     }
 

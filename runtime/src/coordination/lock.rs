@@ -19,8 +19,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::wait_list::{Key, WaitList, Wakeups};
 use super::lock_state;
+use super::wait_list::{Key, WaitList, Wakeups};
 use crate::sync::Mutex;
 
 pub(crate) struct LockShared<T> {

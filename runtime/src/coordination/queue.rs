@@ -283,7 +283,12 @@ impl<S: Storage> Future for Put<'_, S> {
         let this = &mut *self;
         let mut wake = Wakeups::default();
         let mut state = lock_state(&this.core.state);
-        std::task::ready!(poll_woken(&mut state, |s| &mut s.putters, &mut this.key, cx));
+        std::task::ready!(poll_woken(
+            &mut state,
+            |s| &mut s.putters,
+            &mut this.key,
+            cx
+        ));
         let item = this.item.take().expect("Put polled after completion");
         if state.shut_down {
             return Poll::Ready(Err(QueueShutDown(item)));
@@ -325,7 +330,12 @@ impl<S: Storage> Future for Get<'_, S> {
         let this = &mut *self;
         let mut wake = Wakeups::default();
         let mut state = lock_state(&this.core.state);
-        std::task::ready!(poll_woken(&mut state, |s| &mut s.getters, &mut this.key, cx));
+        std::task::ready!(poll_woken(
+            &mut state,
+            |s| &mut s.getters,
+            &mut this.key,
+            cx
+        ));
         if let Some(item) = state.take(&mut wake) {
             return Poll::Ready(Ok(item));
         }

@@ -186,7 +186,11 @@ mod tests {
         assert_eq!(list.take_notified(c), None, "c is still queued");
         assert_eq!(list.take_notified(a), Some(1));
         assert!(list.notify_first(2).is_ok());
-        assert_eq!(list.remove(c), Some(2), "a dropped notified waiter gives its payload back");
+        assert_eq!(
+            list.remove(c),
+            Some(2),
+            "a dropped notified waiter gives its payload back"
+        );
         assert_eq!(list.len(), 0);
         assert!(matches!(list.notify_first(3), Err(3)));
     }

@@ -1,0 +1,123 @@
+//! Loom models of the hand-offs of this folder: a release (of a lock, a permit, an item)
+//! racing the cancellation of the waiter it is handed to. Every operation takes the
+//! primitive's one mutex, so what loom explores is the order of those critical sections: in
+//! every order, what was handed to the cancelled waiter reaches the next one.
+//! Run with `RUSTFLAGS="--cfg asyncio_loom" cargo test -p asyncio-runtime --release --lib loom`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use loom::thread;
+
+use crate::core::loom_models::model;
+use crate::{Lock, Queue, Semaphore};
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+fn poll<T>(future: &mut BoxFuture<T>) -> Poll<T> {
+    future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// A holds the lock; B and C wait. A releases while B is cancelled: C gets the lock, in every
+/// interleaving, and after C the lock is free.
+#[test]
+fn loom_lock_release_racing_a_cancelled_waiter_hands_the_lock_on() {
+    model("coordination: Lock release × cancelled waiter", || {
+        let lock = Lock::new(0u32);
+        let held = lock.try_acquire().unwrap();
+        let mut b: BoxFuture<_> = Box::pin({
+            let lock = lock.clone();
+            async move { lock.acquire().await }
+        });
+        let mut c: BoxFuture<_> = Box::pin({
+            let lock = lock.clone();
+            async move { lock.acquire().await }
+        });
+        assert!(poll(&mut b).is_pending());
+        assert!(poll(&mut c).is_pending());
+        let releaser = thread::spawn(move || drop(held));
+        let canceller = thread::spawn(move || drop(b));
+        releaser.join().unwrap();
+        canceller.join().unwrap();
+        assert!(lock.locked(), "the lock went to C, not back to free");
+        let Poll::Ready(mut guard) = poll(&mut c) else {
+            panic!("C did not get the lock");
+        };
+        *guard += 1;
+        drop(guard);
+        assert!(!lock.locked());
+        assert_eq!(*lock.try_acquire().unwrap(), 1);
+    });
+}
+
+/// A permit released while its first waiter is cancelled and a newcomer tries to take one: the
+/// second waiter gets it; the newcomer never overtakes; no permit is created or lost.
+#[test]
+fn loom_semaphore_release_racing_a_cancelled_waiter_and_a_newcomer() {
+    model(
+        "coordination: Semaphore release × cancel × try_acquire",
+        || {
+            let sem = Semaphore::new(0);
+            let mut b: BoxFuture<_> = Box::pin({
+                let sem = sem.clone();
+                async move { sem.acquire().await }
+            });
+            let mut c: BoxFuture<_> = Box::pin({
+                let sem = sem.clone();
+                async move { sem.acquire().await }
+            });
+            assert!(poll(&mut b).is_pending());
+            assert!(poll(&mut c).is_pending());
+            let releaser = thread::spawn({
+                let sem = sem.clone();
+                move || sem.release()
+            });
+            let canceller = thread::spawn(move || drop(b));
+            let newcomer = sem.try_acquire();
+            releaser.join().unwrap();
+            canceller.join().unwrap();
+            assert!(newcomer.is_none(), "a newcomer overtook a waiter");
+            let Poll::Ready(permit) = poll(&mut c) else {
+                panic!("C did not get the permit");
+            };
+            drop(permit);
+            let last = sem.try_acquire();
+            assert!(last.is_some());
+            assert!(sem.try_acquire().is_none(), "exactly one permit exists");
+        },
+    );
+}
+
+/// An item put while the getter it wakes is cancelled: the other getter gets it.
+#[test]
+fn loom_queue_put_racing_a_cancelled_getter_loses_no_item() {
+    model("coordination: Queue put × cancelled getter", || {
+        let queue = Queue::new(1);
+        let mut g1: BoxFuture<_> = Box::pin({
+            let queue = queue.clone();
+            async move { queue.get().await }
+        });
+        let mut g2: BoxFuture<_> = Box::pin({
+            let queue = queue.clone();
+            async move { queue.get().await }
+        });
+        assert!(poll(&mut g1).is_pending());
+        assert!(poll(&mut g2).is_pending());
+        let putter = thread::spawn({
+            let queue = queue.clone();
+            move || queue.put_nowait(7u32).is_ok()
+        });
+        let canceller = thread::spawn(move || drop(g1));
+        assert!(putter.join().unwrap());
+        canceller.join().unwrap();
+        assert_eq!(
+            poll(&mut g2),
+            Poll::Ready(Ok(7)),
+            "the item reached the live getter"
+        );
+        assert!(queue.empty());
+    });
+}
