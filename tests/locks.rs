@@ -949,8 +949,8 @@ mod semaphore_tests {
         });
     }
 
-    /// CPython 3.13 `test_acquire_nonwaiting`... in spirit: `locked()` is true while a permit
-    /// is on its way to a woken waiter, and a newcomer queues behind it.
+    /// `locked()` is true while a permit is on its way to a woken waiter, and a newcomer queues
+    /// behind it (Python 3.13's `Semaphore.locked()`).
     #[test]
     fn locked_while_a_permit_is_on_its_way_to_a_woken_waiter() {
         run(async {
@@ -1095,6 +1095,98 @@ mod barrier_tests {
             second.sort();
             assert_eq!(second, (0..N).collect::<Vec<_>>());
             assert_eq!(barrier.n_waiting(), 0);
+            assert!(!barrier.broken());
+        });
+    }
+
+    #[test]
+    fn test_filling_tasks_check_return_value() {
+        on_both_flavors(|| async {
+            let barrier = Barrier::new(N);
+            let tasks = make_tasks(N, || {
+                let barrier = barrier.clone();
+                async move {
+                    barrier.wait().await.unwrap();
+                    barrier.wait().await.unwrap()
+                }
+            });
+            let mut res = gather_all(tasks).await.unwrap();
+            res.sort();
+            assert_eq!(res, (0..N).collect::<Vec<_>>());
+            assert_eq!(barrier.n_waiting(), 0);
+            assert!(!barrier.broken());
+        });
+    }
+
+    /// Python compares `barrier._count` (private) with the tasks still draining; the same
+    /// moment is "the (N - rest)-th task out of the barrier".
+    #[test]
+    fn test_reset_barrier_when_tasks_half_draining() {
+        run(async {
+            let barrier = Barrier::new(N);
+            let rest_of_tasks = N / 2;
+            let results1 = Results::default();
+            let out = Arc::new(Mutex::new(0));
+            let tasks = make_tasks(N, || {
+                let (barrier, results1, out) = (barrier.clone(), results1.clone(), out.clone());
+                async move {
+                    if barrier.wait().await.is_err() {
+                        results1.push(1);
+                    } else {
+                        let drained = {
+                            let mut out = out.lock().unwrap();
+                            *out += 1;
+                            *out
+                        };
+                        if drained == N - rest_of_tasks {
+                            barrier.reset().await;
+                        }
+                    }
+                }
+            });
+            gather_all(tasks).await.unwrap();
+            assert_eq!(results1.get().len(), rest_of_tasks);
+            assert_eq!(barrier.n_waiting(), 0);
+            assert!(!state(&barrier).contains("Resetting"));
+            assert!(!barrier.broken());
+        });
+    }
+
+    #[test]
+    fn test_reset_barrier_when_tasks_half_draining_half_blocking() {
+        run(async {
+            let barrier = Barrier::new(N);
+            let blocking_tasks = N / 2;
+            let results1 = Results::default();
+            let results2 = Results::default();
+            let count = Arc::new(Mutex::new(0));
+            let tasks = make_tasks(N, || {
+                let (barrier, results1, results2, count) =
+                    (barrier.clone(), results1.clone(), results2.clone(), count.clone());
+                async move {
+                    if barrier.wait().await.is_err() {
+                        results1.push(1);
+                        barrier.wait().await.unwrap();
+                        return;
+                    }
+                    let c = {
+                        let mut c = count.lock().unwrap();
+                        *c += 1;
+                        *c
+                    };
+                    if c > blocking_tasks {
+                        barrier.reset().await;
+                        barrier.wait().await.unwrap();
+                    } else if barrier.wait().await.is_err() {
+                        results2.push(1);
+                    }
+                }
+            });
+            gather_all(tasks).await.unwrap();
+            assert_eq!(results1.get().len(), blocking_tasks);
+            assert_eq!(results2.get(), []);
+            assert_eq!(barrier.n_waiting(), 0);
+            assert!(!state(&barrier).contains("Resetting"));
             assert!(!barrier.broken());
         });
     }
