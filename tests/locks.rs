@@ -1161,8 +1161,12 @@ mod barrier_tests {
             let results2 = Results::default();
             let count = Arc::new(Mutex::new(0));
             let tasks = make_tasks(N, || {
-                let (barrier, results1, results2, count) =
-                    (barrier.clone(), results1.clone(), results2.clone(), count.clone());
+                let (barrier, results1, results2, count) = (
+                    barrier.clone(),
+                    results1.clone(),
+                    results2.clone(),
+                    count.clone(),
+                );
                 async move {
                     if barrier.wait().await.is_err() {
                         results1.push(1);
