@@ -701,7 +701,9 @@ fn profile_end() {
 // Coordination primitives (issue 14): ours against the smol family (async-channel, async-lock)
 // and tokio's `sync`, each primitive driven by the same tasks on the same runtime (ours, in the
 // flavor of the row), so that the ratio is that of the primitives alone. N is the number of
-// operations (items through the queue, lock or permit acquisitions).
+// operations (items through the queue, lock or permit acquisitions). Our guards are owned
+// (`'static`), so the baselines use their owned forms too: async-lock's `lock_arc` /
+// `acquire_arc`, tokio's `lock_owned` / `acquire_owned`.
 
 /// The capacity of the bounded queues.
 const QUEUE_CAPACITY: usize = 128;
@@ -912,7 +914,7 @@ async fn lock_run(label: &str, contended: bool, n: usize) -> Duration {
                 let lock = lock.clone();
                 async move {
                     for _ in 0..per {
-                        let mut guard = lock.lock().await;
+                        let mut guard = lock.lock_arc().await;
                         *guard += 1;
                         if contended {
                             asyncio::yield_now().await;
@@ -930,7 +932,7 @@ async fn lock_run(label: &str, contended: bool, n: usize) -> Duration {
                 let lock = lock.clone();
                 async move {
                     for _ in 0..per {
-                        let mut guard = lock.lock().await;
+                        let mut guard = lock.clone().lock_owned().await;
                         *guard += 1;
                         if contended {
                             asyncio::yield_now().await;
@@ -976,7 +978,7 @@ async fn semaphore_run(label: &str, contended: bool, n: usize) -> Duration {
                 let sem = sem.clone();
                 async move {
                     for _ in 0..per {
-                        let _permit = sem.acquire().await;
+                        let _permit = sem.acquire_arc().await;
                         if contended {
                             asyncio::yield_now().await;
                         }
@@ -991,7 +993,7 @@ async fn semaphore_run(label: &str, contended: bool, n: usize) -> Duration {
                 let sem = sem.clone();
                 async move {
                     for _ in 0..per {
-                        let _permit = sem.acquire().await.expect("open");
+                        let _permit = sem.clone().acquire_owned().await.expect("open");
                         if contended {
                             asyncio::yield_now().await;
                         }

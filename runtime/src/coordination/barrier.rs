@@ -38,7 +38,7 @@ impl BarrierState {
         self.count -= 1;
         if self.count == 0 && matches!(self.state, State::Draining | State::Resetting) {
             self.state = State::Filling;
-            self.waiters.notify_all(&mut wake.0);
+            self.waiters.notify_all(wake);
         }
     }
 }
@@ -142,7 +142,7 @@ impl Barrier {
         } else {
             state.state = State::Filling;
         }
-        state.waiters.notify_all(&mut wake.0);
+        state.waiters.notify_all(&mut wake);
     }
 
     /// Breaks the barrier: current and later waits fail with [`BrokenBarrierError`] until
@@ -160,7 +160,7 @@ impl Barrier {
         let mut wake = Wakeups::default();
         let mut state = lock_state(&self.shared.state);
         state.state = State::Broken;
-        state.waiters.notify_all(&mut wake.0);
+        state.waiters.notify_all(&mut wake);
     }
 
     /// How many tasks must wait for the barrier to pass.
@@ -243,7 +243,7 @@ impl Future for BarrierWait<'_> {
                     if state.count == this.shared.parties {
                         // Python's `_release`: the last one in lets everyone go.
                         state.state = State::Draining;
-                        state.waiters.notify_all(&mut wake.0);
+                        state.waiters.notify_all(&mut wake);
                         state.leave(&mut wake);
                         return Poll::Ready(Ok(index));
                     }

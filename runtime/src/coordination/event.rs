@@ -75,7 +75,7 @@ impl Event {
         let mut state = lock_state(&self.state);
         if !state.set {
             state.set = true;
-            state.waiters.notify_all(&mut wake.0);
+            state.waiters.notify_all(&mut wake);
         }
     }
 

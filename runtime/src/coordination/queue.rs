@@ -191,7 +191,7 @@ impl<S: Storage> Core<S> {
         );
         state.unfinished -= 1;
         if state.unfinished == 0 {
-            state.joiners.notify_all(&mut wake.0);
+            state.joiners.notify_all(&mut wake);
         }
     }
 
@@ -214,11 +214,11 @@ impl<S: Storage> Core<S> {
                 state.unfinished = state.unfinished.saturating_sub(1);
             }
             if state.unfinished == 0 {
-                state.joiners.notify_all(&mut wake.0);
+                state.joiners.notify_all(&mut wake);
             }
         }
-        state.getters.notify_all(&mut wake.0);
-        state.putters.notify_all(&mut wake.0);
+        state.getters.notify_all(&mut wake);
+        state.putters.notify_all(&mut wake);
         drop(state);
         // The items' destructors run outside the lock (they may use the queue).
         drop(dropped);

@@ -142,28 +142,40 @@ impl<P> WaitList<P> {
 }
 
 impl WaitList<()> {
-    /// Notifies every queued waiter; their wakers go into `wakers`.
-    pub(crate) fn notify_all(&mut self, wakers: &mut Vec<Waker>) {
+    /// Notifies every queued waiter; their wakers go into `wake`.
+    pub(crate) fn notify_all(&mut self, wake: &mut Wakeups) {
         while let Ok(waker) = self.notify_first(()) {
-            wakers.extend(waker);
+            wake.push(waker);
         }
     }
 }
 
-/// Wakes every waker of a batch; on drop, so it happens after the state's mutex was released
-/// (declare it before the mutex guard).
+/// Wakers to wake once the state's mutex is released: they are woken when this is dropped, so
+/// declare it before the mutex guard. The first one is kept inline, so the common case (one
+/// hand-off) does not allocate.
 #[derive(Default)]
-pub(crate) struct Wakeups(pub(crate) Vec<Waker>);
+pub(crate) struct Wakeups {
+    first: Option<Waker>,
+    more: Vec<Waker>,
+}
 
 impl Wakeups {
     pub(crate) fn push(&mut self, waker: Option<Waker>) {
-        self.0.extend(waker);
+        let Some(waker) = waker else { return };
+        if self.first.is_none() {
+            self.first = Some(waker);
+        } else {
+            self.more.push(waker);
+        }
     }
 }
 
 impl Drop for Wakeups {
     fn drop(&mut self) {
-        for waker in self.0.drain(..) {
+        if let Some(waker) = self.first.take() {
+            waker.wake();
+        }
+        for waker in self.more.drain(..) {
             waker.wake();
         }
     }
