@@ -121,3 +121,61 @@ fn loom_queue_put_racing_a_cancelled_getter_loses_no_item() {
         assert!(queue.empty());
     });
 }
+
+/// The semaphore's fast path (`semaphore.rs`): a release that is one CAS, racing a waiter that
+/// finds no permit and is marking the semaphore contended to go to sleep. Either the waiter
+/// sees the permit and takes it, or the release sees the mark, goes to the mutex and hands the
+/// permit to the queued waiter and wakes it: never a permit in the count with a waiter asleep.
+#[test]
+fn loom_semaphore_fast_release_racing_a_waiter_going_to_sleep_is_never_lost() {
+    use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering as StdOrdering};
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    #[derive(Default)]
+    struct Counting(StdAtomicUsize);
+    impl Wake for Counting {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, StdOrdering::SeqCst);
+        }
+    }
+
+    model(
+        "coordination: Semaphore fast release × waiter going to sleep",
+        || {
+            let sem = Semaphore::new(0);
+            let waiter = thread::spawn({
+                let sem = sem.clone();
+                move || {
+                    let counter = Arc::new(Counting::default());
+                    let waker = Waker::from(counter.clone());
+                    let mut acquire: BoxFuture<_> = Box::pin(async move { sem.acquire().await });
+                    let first = acquire.as_mut().poll(&mut Context::from_waker(&waker));
+                    (first, acquire, counter)
+                }
+            });
+            sem.release();
+            let (first, mut acquire, counter) = waiter.join().unwrap();
+            let permit = match first {
+                Poll::Ready(permit) => permit,
+                Poll::Pending => {
+                    assert_eq!(
+                        counter.0.load(StdOrdering::SeqCst),
+                        1,
+                        "the waiter went to sleep and the release did not wake it"
+                    );
+                    let Poll::Ready(permit) = poll(&mut acquire) else {
+                        panic!("the waiter did not get the permit");
+                    };
+                    permit
+                }
+            };
+            assert!(sem.locked());
+            drop(permit);
+            assert!(!sem.locked());
+            let only = sem.try_acquire();
+            assert!(only.is_some());
+            assert!(sem.try_acquire().is_none(), "exactly one permit");
+        },
+    );
+}

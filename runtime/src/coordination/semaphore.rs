@@ -15,39 +15,26 @@ use std::task::{Context, Poll};
 use super::error::ValueError;
 use super::lock_state;
 use super::wait_list::{Key, WaitList, Wakeups};
-use crate::sync::Mutex;
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
-struct SemState {
-    /// Free permits. May be above 0 while someone is queued only as long as a woken waiter has
-    /// not yet taken its turn (see `rebalance`).
-    permits: usize,
-    waiters: WaitList,
-}
+/// The `CONTENDED` bit of [`SemShared::count`].
+const CONTENDED: usize = 1;
+/// One permit in [`SemShared::count`].
+const ONE: usize = 2;
 
-impl SemState {
-    /// Python's `not locked()`: a permit is free and nobody waits, not even a woken waiter
-    /// that has not yet run (a newcomer never overtakes it: `test_acquire_fifo_order_2`).
-    fn free(&self) -> bool {
-        self.permits > 0 && self.waiters.is_idle()
-    }
-
-    /// After a woken waiter took its turn (or left): free permits go to queued waiters, as
-    /// Python's `acquire` does in its `finally`.
-    fn rebalance(&mut self, wake: &mut Wakeups) {
-        while self.permits > 0 {
-            match self.waiters.notify_first(()) {
-                Ok(waker) => {
-                    self.permits -= 1;
-                    wake.push(waker);
-                }
-                Err(()) => break,
-            }
-        }
-    }
-}
-
+/// The protocol (loom: `handoff_loom.rs`):
+/// - `count` is `permits * ONE | CONTENDED`.
+/// - `CONTENDED` is set exactly while the wait list holds a node (a queued waiter, or a woken
+///   one that has not yet taken its turn); it is set and cleared only with the `waiters` mutex
+///   held, set before the node is pushed, cleared once the list is empty.
+/// - While it is clear, acquire and release are one CAS on `count` and never take the mutex
+///   (as `async-lock`'s semaphore: the uncontended case costs what theirs does).
+/// - While it is set, the fast paths fail their check (or their CAS, if it was set meanwhile)
+///   and go to the mutex, where every change of `count` happens; a release then hands its
+///   permit to the first queued waiter instead of adding it, so a newcomer never overtakes one.
 pub(crate) struct SemShared {
-    state: Mutex<SemState>,
+    count: AtomicUsize,
+    waiters: Mutex<WaitList>,
     /// The initial count of a `BoundedSemaphore`.
     bound: Option<usize>,
 }
@@ -55,51 +42,107 @@ pub(crate) struct SemShared {
 impl SemShared {
     fn new(permits: usize, bound: Option<usize>) -> Arc<Self> {
         Arc::new(SemShared {
-            state: Mutex::new(SemState {
-                permits,
-                waiters: WaitList::default(),
-            }),
+            count: AtomicUsize::new(permits.checked_mul(ONE).expect("too many permits")),
+            waiters: Mutex::new(WaitList::default()),
             bound,
         })
     }
 
-    fn locked(&self) -> bool {
-        !lock_state(&self.state).free()
+    fn permits(&self) -> usize {
+        self.count.load(Ordering::Acquire) / ONE
     }
 
+    /// Python's `locked()`: no permit is free, or someone waits (a woken waiter that has not
+    /// yet run included: a newcomer never overtakes it, `test_acquire_fifo_order_2`).
+    fn locked(&self) -> bool {
+        let count = self.count.load(Ordering::Acquire);
+        count & CONTENDED != 0 || count < ONE
+    }
+
+    /// Takes a permit if [`locked`](Self::locked) is false: the fast path, one CAS.
     fn try_take(&self) -> bool {
-        let mut state = lock_state(&self.state);
-        if state.free() {
-            state.permits -= 1;
-            true
-        } else {
-            false
+        let mut count = self.count.load(Ordering::Acquire);
+        loop {
+            if count & CONTENDED != 0 || count < ONE {
+                return false;
+            }
+            match self.count.compare_exchange_weak(
+                count,
+                count - ONE,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return true,
+                Err(actual) => count = actual,
+            }
         }
     }
 
-    /// One more permit: to the first waiter, or to the count. A bounded semaphore refuses to
-    /// go above its initial count.
+    /// One more permit: to the first queued waiter, or to the count. A bounded semaphore
+    /// refuses to go above its initial count.
     fn release(&self) -> Result<(), ValueError> {
+        let mut count = self.count.load(Ordering::Acquire);
+        while count & CONTENDED == 0 {
+            if self.bound.is_some_and(|bound| count / ONE >= bound) {
+                return Err(ValueError(()));
+            }
+            match self.count.compare_exchange_weak(
+                count,
+                count + ONE,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(actual) => count = actual,
+            }
+        }
         let mut wake = Wakeups::default();
-        let mut state = lock_state(&self.state);
-        match state.waiters.notify_first(()) {
+        let mut waiters = lock_state(&self.waiters);
+        let count = self.count.load(Ordering::Acquire);
+        if count & CONTENDED == 0 {
+            // The last waiter left meanwhile: the fast path again.
+            drop(waiters);
+            return self.release();
+        }
+        match waiters.notify_first(()) {
             Ok(waker) => wake.push(waker),
             Err(()) => {
-                if self.bound.is_some_and(|bound| state.permits >= bound) {
+                // Only woken waiters, none queued: the permit waits in the count for the
+                // next one to queue (and is handed to it when a woken one takes its turn).
+                if self.bound.is_some_and(|bound| count / ONE >= bound) {
                     return Err(ValueError(()));
                 }
-                state.permits += 1;
+                self.count.fetch_add(ONE, Ordering::AcqRel);
             }
         }
         Ok(())
     }
 
-    async fn acquire(self: &Arc<Self>) -> SemaphoreGuard {
-        SemAcquire {
-            shared: self,
-            key: None,
+    /// With the mutex held and `CONTENDED` set: free permits go to queued waiters (Python's
+    /// `acquire` does this in its `finally`), and an empty list clears `CONTENDED`.
+    fn settle(&self, waiters: &mut MutexGuard<'_, WaitList>, wake: &mut Wakeups) {
+        while self.count.load(Ordering::Acquire) >= ONE {
+            match waiters.notify_first(()) {
+                Ok(waker) => {
+                    self.count.fetch_sub(ONE, Ordering::AcqRel);
+                    wake.push(waker);
+                }
+                Err(()) => break,
+            }
         }
-        .await;
+        if waiters.is_idle() {
+            self.count.fetch_and(!CONTENDED, Ordering::AcqRel);
+        }
+    }
+
+    async fn acquire(self: &Arc<Self>) -> SemaphoreGuard {
+        if !self.try_take() {
+            SemAcquire {
+                shared: self,
+                key: None,
+            }
+            .await;
+        }
         SemaphoreGuard {
             shared: Some(self.clone()),
         }
@@ -121,24 +164,43 @@ impl Future for SemAcquire<'_> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let shared = self.shared;
         let mut wake = Wakeups::default();
-        let mut state = lock_state(&self.shared.state);
+        let mut waiters = lock_state(&shared.waiters);
         if let Some(key) = self.key {
-            if state.waiters.take_notified(key).is_some() {
-                state.rebalance(&mut wake);
-                drop(state);
+            if waiters.take_notified(key).is_some() {
+                shared.settle(&mut waiters, &mut wake);
+                drop(waiters);
                 self.key = None;
                 return Poll::Ready(());
             }
-            state.waiters.update_waker(key, cx.waker());
+            waiters.update_waker(key, cx.waker());
             return Poll::Pending;
         }
-        if state.free() {
-            state.permits -= 1;
-            return Poll::Ready(());
+        // Take a free permit, or mark the semaphore contended (atomically with seeing none
+        // free, so a racing fast release must come to the mutex and find us queued).
+        let mut count = shared.count.load(Ordering::Acquire);
+        loop {
+            let (new, took) = if count & CONTENDED != 0 {
+                break;
+            } else if count >= ONE {
+                (count - ONE, true)
+            } else {
+                (count | CONTENDED, false)
+            };
+            match shared.count.compare_exchange_weak(
+                count,
+                new,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) if took => return Poll::Ready(()),
+                Ok(_) => break,
+                Err(actual) => count = actual,
+            }
         }
-        let key = state.waiters.push_back(cx.waker());
-        drop(state);
+        let key = waiters.push_back(cx.waker());
+        drop(waiters);
         self.key = Some(key);
         Poll::Pending
     }
@@ -148,12 +210,12 @@ impl Drop for SemAcquire<'_> {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
             let mut wake = Wakeups::default();
-            let mut state = lock_state(&self.shared.state);
-            if state.waiters.remove(key).is_some() {
-                // A permit handed to this waiter, never used: to the next one.
-                state.permits += 1;
+            let mut waiters = lock_state(&self.shared.waiters);
+            if waiters.remove(key).is_some() {
+                // A permit handed to this waiter, never used: back, and on to the next one.
+                self.shared.count.fetch_add(ONE, Ordering::AcqRel);
             }
-            state.rebalance(&mut wake);
+            self.shared.settle(&mut waiters, &mut wake);
         }
     }
 }
@@ -263,7 +325,7 @@ impl Semaphore {
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Semaphore")
-            .field("permits", &lock_state(&self.shared.state).permits)
+            .field("permits", &self.shared.permits())
             .finish_non_exhaustive()
     }
 }
@@ -355,7 +417,7 @@ impl BoundedSemaphore {
 impl fmt::Debug for BoundedSemaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BoundedSemaphore")
-            .field("permits", &lock_state(&self.shared.state).permits)
+            .field("permits", &self.shared.permits())
             .finish_non_exhaustive()
     }
 }
