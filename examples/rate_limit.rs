@@ -1,8 +1,9 @@
 //! A crawler limited by a `Semaphore`: every page is fetched in its own task, but at most two
 //! requests are in flight at once (Python's `async with sem:` around the request).
 //!
-//! The "web" is simulated (fixed latencies), so the output is the same on every run. Waiting
-//! tasks get the permits in the order they asked for them (FIFO), as in Python.
+//! The "web" is simulated (fixed latencies, every event at least 100 ms from the next), so the
+//! output is the same on every run. Waiting tasks get the permits in the order they asked for
+//! them (FIFO), as in Python.
 //!
 //! Run it with `cargo run --example rate_limit`.
 
@@ -13,12 +14,12 @@ use std::time::Duration;
 use asyncio::Semaphore;
 
 const PAGES: &[(&str, u64)] = &[
-    ("/", 60),
-    ("/blog", 140),
-    ("/docs", 40),
-    ("/about", 140),
-    ("/blog/1", 60),
-    ("/docs/api", 100),
+    ("/", 150),
+    ("/blog", 350),
+    ("/docs", 100),
+    ("/about", 350),
+    ("/blog/1", 150),
+    ("/docs/api", 250),
 ];
 const LIMIT: usize = 2;
 
@@ -28,7 +29,7 @@ async fn fetch(url: &str, latency_ms: u64, limit: Semaphore, in_flight: Arc<Atom
     println!("GET {url:<10} ({now} in flight)");
     asyncio::sleep(Duration::from_millis(latency_ms)).await;
     in_flight.fetch_sub(1, Ordering::SeqCst);
-    println!("    {url:<10} done, {} bytes", latency_ms * 10);
+    println!("    {url:<10} done, {} bytes", latency_ms * 4);
     now
 } // the permit is released here, and goes to the first task waiting for one
 

@@ -20,8 +20,8 @@ async fn worker(name: String, queue: Queue<u64>) {
 async fn main() {
     let queue = Queue::new(0);
     // Python draws these at random; fixed here (and spaced apart) so the output is the same on
-    // every run.
-    let jobs = [200, 20, 60, 100, 180, 40, 160, 80];
+    // every run: every job ends at least 100 ms from the others.
+    let jobs = [500, 50, 150, 250, 450, 100, 400, 200];
     for sleep_for in jobs {
         queue.put_nowait(sleep_for).unwrap();
     }

@@ -16,7 +16,7 @@ fn main() {
     #[allow(clippy::unused_async)]
     async fn main() {
         let queue = Queue::new(0);
-        let jobs = [200, 20, 60, 100, 180, 40, 160, 80];
+        let jobs = [500, 50, 150, 250, 450, 100, 400, 200];
         for sleep_for in jobs {
             queue.put_nowait(sleep_for).unwrap();
         }
