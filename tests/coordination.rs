@@ -468,3 +468,58 @@ fn guards_cross_tasks() {
         assert_eq!(*lock.acquire().await, "ab");
     });
 }
+
+/// A waker whose `clone` panics: cloning it inside a primitive's critical section (when a
+/// waiter queues) panics with the primitive's internal mutex held, which poisons it. The
+/// primitive must go on working (the state is never left half-updated).
+#[test]
+fn a_waker_panicking_inside_a_critical_section_does_not_wedge_the_primitive() {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, RawWaker, RawWakerVTable, Waker};
+
+    fn clone(_: *const ()) -> RawWaker {
+        panic!("waker clone panicked");
+    }
+    fn noop(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
+    // SAFETY: the vtable's functions ignore the data pointer, which is never dereferenced.
+    let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };
+    let mut cx = Context::from_waker(&waker);
+
+    let lock = Lock::new(1);
+    let held = lock.try_acquire().unwrap();
+    let sem = Semaphore::new(0);
+    let queue = Queue::<u8>::new(0);
+    let ev = Event::new();
+    for poll_once in [
+        Box::new(|cx: &mut Context<'_>| {
+            let _ = pin!(lock.acquire()).poll(cx);
+        }) as Box<dyn Fn(&mut Context<'_>)>,
+        Box::new(|cx: &mut Context<'_>| {
+            let _ = pin!(sem.acquire()).poll(cx);
+        }),
+        Box::new(|cx: &mut Context<'_>| {
+            let _ = pin!(queue.get()).poll(cx);
+        }),
+        Box::new(|cx: &mut Context<'_>| {
+            let _ = pin!(ev.wait()).poll(cx);
+        }),
+    ] {
+        let panicked =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_once(&mut cx)));
+        assert!(panicked.is_err(), "the waker's clone ran and panicked");
+    }
+    // Everything still works, waits included.
+    drop(held);
+    run(async move {
+        assert_eq!(*lock.acquire().await, 1);
+        sem.release();
+        drop(sem.acquire().await);
+        queue.put(3).await.unwrap();
+        assert_eq!(queue.get().await, Ok(3));
+        ev.set();
+        ev.wait().await;
+        assert!(!lock.locked() && !sem.locked());
+    });
+}

@@ -161,7 +161,7 @@ impl<T> std::error::Error for QueueShutDown<T> {}
 /// let err = sem.release().unwrap_err();
 /// assert_eq!(err.to_string(), "BoundedSemaphore released too many times");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ValueError(pub(crate) ());
 
 impl fmt::Display for ValueError {
@@ -184,7 +184,7 @@ impl std::error::Error for ValueError {}
 ///     assert_eq!(err.to_string(), "the barrier is broken");
 /// });
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BrokenBarrierError(pub(crate) ());
 
 impl fmt::Display for BrokenBarrierError {

@@ -21,6 +21,7 @@ use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 const CONTENDED: usize = 1;
 /// One permit in [`SemShared::count`].
 const ONE: usize = 2;
+const TOO_MANY: &str = "a semaphore holds at most usize::MAX / 2 permits";
 
 /// The protocol (loom: `handoff_loom.rs`):
 /// - `count` is `permits * ONE | CONTENDED`.
@@ -42,7 +43,7 @@ pub(crate) struct SemShared {
 impl SemShared {
     fn new(permits: usize, bound: Option<usize>) -> Arc<Self> {
         Arc::new(SemShared {
-            count: AtomicUsize::new(permits.checked_mul(ONE).expect("too many permits")),
+            count: AtomicUsize::new(permits.checked_mul(ONE).expect(TOO_MANY)),
             waiters: Mutex::new(WaitList::default()),
             bound,
         })
@@ -88,7 +89,7 @@ impl SemShared {
             }
             match self.count.compare_exchange_weak(
                 count,
-                count + ONE,
+                count.checked_add(ONE).expect(TOO_MANY),
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
@@ -112,6 +113,7 @@ impl SemShared {
                 if self.bound.is_some_and(|bound| count / ONE >= bound) {
                     return Err(ValueError(()));
                 }
+                assert!(count < usize::MAX - ONE, "{TOO_MANY}");
                 self.count.fetch_add(ONE, Ordering::AcqRel);
             }
         }
@@ -177,6 +179,9 @@ impl Future for SemAcquire<'_> {
             waiters.update_waker(key, cx.waker());
             return Poll::Pending;
         }
+        // Cloned before anything changes: a waker whose `clone` panics must not leave
+        // `CONTENDED` set with nobody queued.
+        let waker = cx.waker().clone();
         // Take a free permit, or mark the semaphore contended (atomically with seeing none
         // free, so a racing fast release must come to the mutex and find us queued).
         let mut count = shared.count.load(Ordering::Acquire);
@@ -199,7 +204,7 @@ impl Future for SemAcquire<'_> {
                 Err(actual) => count = actual,
             }
         }
-        let key = waiters.push_back(cx.waker());
+        let key = waiters.push_back_owned(waker);
         drop(waiters);
         self.key = Some(key);
         Poll::Pending
@@ -253,6 +258,9 @@ pub struct Semaphore {
 
 impl Semaphore {
     /// A semaphore with `permits` free permits (Python's `Semaphore(value)`; `0` is allowed).
+    ///
+    /// # Panics
+    /// If `permits` is above `usize::MAX / 2` (so is a `release()` that would go above it).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;
@@ -353,6 +361,9 @@ pub struct BoundedSemaphore {
 
 impl BoundedSemaphore {
     /// A bounded semaphore with `permits` free permits, which is also its bound.
+    ///
+    /// # Panics
+    /// If `permits` is above `usize::MAX / 2`.
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;

@@ -62,12 +62,18 @@ impl<P> WaitList<P> {
         self.queued
     }
 
-    /// Queues a waiter at the back.
+    /// Queues a waiter at the back. (The waker is cloned first: a `clone` that panics leaves
+    /// the list as it was.)
     pub(crate) fn push_back(&mut self, waker: &Waker) -> Key {
+        self.push_back_owned(waker.clone())
+    }
+
+    /// [`push_back`](Self::push_back) with a waker cloned beforehand.
+    pub(crate) fn push_back_owned(&mut self, waker: Waker) -> Key {
         let key = self.nodes.insert(Node {
             prev: self.tail,
             next: NIL,
-            waker: Some(waker.clone()),
+            waker: Some(waker),
             given: None,
         });
         if self.tail == NIL {
