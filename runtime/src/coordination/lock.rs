@@ -3,8 +3,8 @@
 //! Written here rather than taken from `async-lock` (whose `Mutex` is otherwise what we would
 //! use): `async_lock::Mutex` lets a newcomer overtake a woken waiter (its `unlock` only wakes a
 //! listener, and `try_lock` races it), and its `is_locked` is false in that window; Python's
-//! tests (`test_acquire_cancel`, `test_cancel_race`, `test_fast_path`...) pin FIFO service and a
-//! `locked()` that stays true until the woken waiter took its turn. Here the releaser hands the
+//! tests (`test_acquire`, `test_cancel_race`, `test_finished_waiter_cancelled`...) pin FIFO
+//! service and a `locked()` that stays true until the woken waiter took its turn. Here the releaser hands the
 //! value *to* the first waiter (`WaitList::notify_first`), so the lock never looks free while
 //! anyone waits, and a waiter dropped after the hand-off (its task cancelled) hands it on.
 //!

@@ -5,9 +5,9 @@
 //! a channel — `task_done()`/`join()` count unfinished items, `shutdown(immediate)` drains and
 //! counts what it drops as done, `qsize()`/`full()` are exact, a LIFO and a priority order
 //! exist, and a getter woken for an item but cancelled before it ran must pass the wake-up on
-//! (Python's `test_cancelled_getters_not_being_held_in_self_getters` and friends). One mutex
-//! guards the items and the three wait lists, so each operation is one lock and the
-//! hand-offs are plain code.
+//! (Python's `test_get_cancel_drop_one_pending_reader` and friends). One mutex guards the items
+//! and the three wait lists, so each operation is one lock and the hand-offs are plain code.
+//! It measures faster than `async-channel` and tokio's `mpsc` (benches/compare.rs).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};

@@ -2,9 +2,10 @@
 //!
 //! Written here rather than taken from `async-lock` for the reasons given in `lock.rs`: a
 //! release hands its permit straight to the first waiter, so a newcomer never overtakes a
-//! woken waiter and `locked()` is true while one is on its way (Python's
-//! `test_acquire_no_hang`, `test_acquire_cancel_after_awoken`); a dropped waiter that had been
-//! handed a permit passes it on.
+//! woken waiter and `locked()` is true while one is on its way (Python's `test_acquire_hang`,
+//! `test_acquire_fifo_order_2`); a dropped waiter that had been handed a permit passes it on.
+//! `async-lock`'s semaphore lets a releasing task take its permit straight back, which is
+//! faster under contention (see the coordination benchmarks) but not Python's FIFO order.
 
 use std::fmt;
 use std::future::Future;
