@@ -179,3 +179,35 @@ fn loom_semaphore_fast_release_racing_a_waiter_going_to_sleep_is_never_lost() {
         },
     );
 }
+
+/// A notification racing the cancellation of the waiter it reaches: the other waiter is woken
+/// (directly, or by the cancelled one passing it on), and gets the lock.
+#[test]
+fn loom_condition_notify_racing_a_cancelled_waiter_reaches_the_other() {
+    use crate::Condition;
+    model("coordination: Condition notify × cancelled waiter", || {
+        let cond = Condition::new(0u32);
+        let waiter = || -> BoxFuture<u32> {
+            let cond = cond.clone();
+            Box::pin(async move { *cond.acquire().await.wait().await })
+        };
+        let w1 = {
+            let mut w1 = waiter();
+            assert!(poll(&mut w1).is_pending());
+            w1
+        };
+        let mut w2 = waiter();
+        assert!(poll(&mut w2).is_pending());
+        let mut guard = cond.try_acquire().expect("both waiters released the lock");
+        *guard = 7;
+        let notifier = thread::spawn(move || {
+            guard.notify(1);
+            drop(guard);
+        });
+        let canceller = thread::spawn(move || drop(w1));
+        notifier.join().unwrap();
+        canceller.join().unwrap();
+        assert_eq!(poll(&mut w2), Poll::Ready(7), "the notification reached w2");
+        assert!(!cond.locked());
+    });
+}
