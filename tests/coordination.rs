@@ -528,3 +528,78 @@ fn a_waker_panicking_inside_a_critical_section_does_not_wedge_the_primitive() {
         assert!(!lock.locked() && !sem.locked());
     });
 }
+
+/// The shapes of API.md, Part 2 ("Coordination", "Queues"), checked by the compiler.
+#[test]
+fn the_api_has_the_shapes_of_api_md() {
+    use asyncio::{
+        BoundedSemaphore, BrokenBarrierError, ConditionGuard, LifoQueue, LockGuard, PriorityQueue,
+        QueueShutDown, SemaphoreGuard, TryGetError, TryPutError, ValueError,
+    };
+    fn error<E: std::error::Error + Clone + PartialEq + std::fmt::Display + 'static>() {}
+    error::<TryPutError<String>>();
+    error::<TryGetError>();
+    error::<QueueShutDown>();
+    error::<QueueShutDown<String>>();
+    error::<ValueError>();
+    error::<BrokenBarrierError>();
+
+    let _: fn(u8) -> Lock<u8> = Lock::new;
+    let _: Lock = Lock::default();
+    let _: fn(&Lock<u8>) -> Option<LockGuard<u8>> = Lock::try_acquire;
+    let _: fn(&Lock<u8>) -> bool = Lock::locked;
+    let _: fn() -> Event = Event::new;
+    let _: fn(&Event) = Event::set;
+    let _: fn(&Event) = Event::clear;
+    let _: fn(&Event) -> bool = Event::is_set;
+    let _: fn(u8) -> Condition<u8> = Condition::new;
+    let _: Condition = Condition::default();
+    let _: fn(&Condition<u8>) -> bool = Condition::locked;
+    let _: fn(&ConditionGuard<u8>, usize) = ConditionGuard::notify;
+    let _: fn(&ConditionGuard<u8>) = ConditionGuard::notify_all;
+    let _: fn(usize) -> Semaphore = Semaphore::new;
+    let _: fn(&Semaphore) -> Option<SemaphoreGuard> = Semaphore::try_acquire;
+    let _: fn(&Semaphore) = Semaphore::release;
+    let _: fn(&Semaphore) -> bool = Semaphore::locked;
+    let _: fn(SemaphoreGuard) = SemaphoreGuard::forget;
+    let _: fn(usize) -> BoundedSemaphore = BoundedSemaphore::new;
+    let _: fn(&BoundedSemaphore) -> Result<(), ValueError> = BoundedSemaphore::release;
+    let _: fn(usize) -> Barrier = Barrier::new;
+    let _: fn(&Barrier) -> usize = Barrier::parties;
+    let _: fn(&Barrier) -> usize = Barrier::n_waiting;
+    let _: fn(&Barrier) -> bool = Barrier::broken;
+    let _: fn(usize) -> Queue<u8> = Queue::new;
+    let _: fn(&Queue<u8>, u8) -> Result<(), TryPutError<u8>> = Queue::put_nowait;
+    let _: fn(&Queue<u8>) -> Result<u8, TryGetError> = Queue::get_nowait;
+    let _: fn(&Queue<u8>) = Queue::task_done;
+    let _: fn(&Queue<u8>, bool) = Queue::shutdown;
+    let _: fn(&Queue<u8>) -> usize = Queue::qsize;
+    let _: fn(&Queue<u8>) -> usize = Queue::maxsize;
+    let _: fn(&Queue<u8>) -> bool = Queue::empty;
+    let _: fn(&Queue<u8>) -> bool = Queue::full;
+    let _: fn(usize) -> LifoQueue<u8> = LifoQueue::new;
+    let _: fn(usize) -> PriorityQueue<u8> = PriorityQueue::new;
+
+    run(async {
+        let lock = Lock::new(0u8);
+        let _: LockGuard<u8> = lock.acquire().await;
+        let cond = Condition::new(0u8);
+        let guard: ConditionGuard<u8> = cond.acquire().await;
+        let _: ConditionGuard<u8> = guard.wait_for(|n: &u8| *n == 0).await;
+        let sem = Semaphore::new(1);
+        let _: SemaphoreGuard = sem.acquire().await;
+        let _: SemaphoreGuard = BoundedSemaphore::new(1).acquire().await;
+        let barrier = Barrier::new(1);
+        let _: Result<usize, BrokenBarrierError> = barrier.wait().await;
+        let (): () = barrier.reset().await;
+        let (): () = barrier.abort().await;
+        let ev = Event::new();
+        ev.set();
+        let (): () = ev.wait().await;
+        let q = Queue::new(0);
+        let _: Result<(), QueueShutDown<u8>> = q.put(1u8).await;
+        let _: Result<u8, QueueShutDown> = q.get().await;
+        q.task_done();
+        let (): () = q.join().await;
+    });
+}
