@@ -19,6 +19,10 @@
 //! async-std and tokio, are dev-dependencies and the same in both builds); the JSON names it
 //! (`"backend"`), and `scripts/bench.sh` runs both builds.
 //!
+//! The coordination primitives (Queue, Lock, Semaphore) are compared with `async-channel`,
+//! `async-lock` and tokio's `sync` at N = 10,000 operations, in the same run (the JSON's
+//! `"coordination"` rows; `--only coordination` runs just those).
+//!
 //! `--large` (or `BENCH_LARGE=1`) adds N = 1,000,000 to N = 10,000. Each round runs every
 //! system once, in a rotating order, each inside a fresh runtime: one untimed warm-up pass, then
 //! the best of 5 timed passes (N ≤ 100k; a single pass at 1M). The JSON holds every round;
@@ -693,6 +697,403 @@ fn profile_end() {
     black_box(());
 }
 
+// ---------------------------------------------------------------------------------------------
+// Coordination primitives (issue 14): ours against the smol family (async-channel, async-lock)
+// and tokio's `sync`, each primitive driven by the same tasks on the same runtime (ours, in the
+// flavor of the row), so that the ratio is that of the primitives alone. N is the number of
+// operations (items through the queue, lock or permit acquisitions). Our guards are owned
+// (`'static`), so the baselines use their owned forms too: async-lock's `lock_arc` /
+// `acquire_arc`, tokio's `lock_owned` / `acquire_owned`.
+
+/// The capacity of the bounded queues.
+const QUEUE_CAPACITY: usize = 128;
+/// Tasks on each side of a contended run.
+const CONTENDERS: usize = 4;
+
+/// The coordination workloads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Coord {
+    /// One producer, one consumer, through a bounded queue of 128.
+    Queue1x1,
+    /// Four producers, one consumer (tokio's `mpsc` has one receiver).
+    Queue4x1,
+    /// Four producers, four consumers (not tokio: `mpsc` has one receiver).
+    Queue4x4,
+    /// One task locks and unlocks N times.
+    LockUncontended,
+    /// Four tasks lock, yield while holding it, unlock: every acquisition waits.
+    LockContended,
+    /// One task takes and gives back a permit N times.
+    SemaphoreUncontended,
+    /// Four tasks share two permits, yielding while holding one.
+    SemaphoreContended,
+}
+
+const COORDS: [Coord; 7] = [
+    Coord::Queue1x1,
+    Coord::Queue4x1,
+    Coord::Queue4x4,
+    Coord::LockUncontended,
+    Coord::LockContended,
+    Coord::SemaphoreUncontended,
+    Coord::SemaphoreContended,
+];
+
+impl Coord {
+    fn name(self) -> &'static str {
+        match self {
+            Coord::Queue1x1 => "queue_1x1",
+            Coord::Queue4x1 => "queue_4x1",
+            Coord::Queue4x4 => "queue_4x4",
+            Coord::LockUncontended => "lock_uncontended",
+            Coord::LockContended => "lock_contended",
+            Coord::SemaphoreUncontended => "semaphore_uncontended",
+            Coord::SemaphoreContended => "semaphore_contended",
+        }
+    }
+
+    /// Ours first, then the smol-family crate, then tokio's (where it applies).
+    fn labels(self) -> &'static [&'static str] {
+        match self {
+            Coord::Queue1x1 | Coord::Queue4x1 => &["ours", "async-channel", "tokio"],
+            Coord::Queue4x4 => &["ours", "async-channel"],
+            Coord::LockUncontended | Coord::LockContended => &["ours", "async-lock", "tokio"],
+            Coord::SemaphoreUncontended | Coord::SemaphoreContended => {
+                &["ours", "async-lock", "tokio"]
+            }
+        }
+    }
+}
+
+/// Sums what the consumer tasks received; checks that it is every item.
+async fn collect_sums(consumers: Vec<asyncio::Task<usize>>, expected: usize) {
+    let mut sum = 0;
+    for consumer in consumers {
+        sum += consumer.await.expect("consumer");
+    }
+    assert_eq!(black_box(sum), expected);
+}
+
+/// One timed run of a queue workload with `label`'s queue.
+async fn queue_run(label: &str, producers: usize, consumers: usize, n: usize) -> Duration {
+    let per = n / producers;
+    let expected = producers * (per * per.saturating_sub(1) / 2);
+    let start = Instant::now();
+    match label {
+        "ours" => {
+            let queue = asyncio::Queue::new(QUEUE_CAPACITY);
+            let senders: Vec<_> = (0..producers)
+                .map(|_| {
+                    let queue = queue.clone();
+                    asyncio::spawn(async move {
+                        for i in 0..per {
+                            queue.put(i).await.expect("open");
+                        }
+                    })
+                })
+                .collect();
+            let receivers: Vec<_> = (0..consumers)
+                .map(|_| {
+                    let queue = queue.clone();
+                    asyncio::spawn(async move {
+                        let mut sum = 0;
+                        while let Ok(i) = queue.get().await {
+                            sum += i;
+                        }
+                        sum
+                    })
+                })
+                .collect();
+            for sender in senders {
+                sender.await.expect("producer");
+            }
+            queue.shutdown(false); // the consumers drain, then stop
+            collect_sums(receivers, expected).await;
+        }
+        "async-channel" => {
+            let (tx, rx) = async_channel::bounded(QUEUE_CAPACITY);
+            let senders: Vec<_> = (0..producers)
+                .map(|_| {
+                    let tx = tx.clone();
+                    asyncio::spawn(async move {
+                        for i in 0..per {
+                            tx.send(i).await.expect("open");
+                        }
+                    })
+                })
+                .collect();
+            drop(tx);
+            let receivers: Vec<_> = (0..consumers)
+                .map(|_| {
+                    let rx = rx.clone();
+                    asyncio::spawn(async move {
+                        let mut sum = 0;
+                        while let Ok(i) = rx.recv().await {
+                            sum += i;
+                        }
+                        sum
+                    })
+                })
+                .collect();
+            for sender in senders {
+                sender.await.expect("producer");
+            }
+            collect_sums(receivers, expected).await;
+        }
+        "tokio" => {
+            assert_eq!(consumers, 1, "tokio's mpsc has one receiver");
+            let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
+            let senders: Vec<_> = (0..producers)
+                .map(|_| {
+                    let tx = tx.clone();
+                    asyncio::spawn(async move {
+                        for i in 0..per {
+                            tx.send(i).await.expect("open");
+                        }
+                    })
+                })
+                .collect();
+            drop(tx);
+            let receiver = asyncio::spawn(async move {
+                let mut sum = 0;
+                while let Some(i) = rx.recv().await {
+                    sum += i;
+                }
+                sum
+            });
+            for sender in senders {
+                sender.await.expect("producer");
+            }
+            collect_sums(vec![receiver], expected).await;
+        }
+        other => unreachable!("{other}"),
+    }
+    start.elapsed()
+}
+
+/// Runs `body(i)` for i in 0..n on `tasks` tasks (n / tasks each), and waits for them all.
+async fn on_tasks<F, Fut>(tasks: usize, n: usize, body: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let handles: Vec<_> = (0..tasks).map(|_| asyncio::spawn(body())).collect();
+    for handle in handles {
+        handle.await.expect("contender");
+    }
+    black_box(n);
+}
+
+/// One timed run of a lock workload.
+async fn lock_run(label: &str, contended: bool, n: usize) -> Duration {
+    let tasks = if contended { CONTENDERS } else { 1 };
+    let per = n / tasks;
+    let start = Instant::now();
+    let total = match label {
+        "ours" => {
+            let lock = asyncio::Lock::new(0usize);
+            on_tasks(tasks, n, || {
+                let lock = lock.clone();
+                async move {
+                    for _ in 0..per {
+                        let mut guard = lock.acquire().await;
+                        *guard += 1;
+                        if contended {
+                            asyncio::yield_now().await;
+                        }
+                    }
+                }
+            })
+            .await;
+            let total = *lock.acquire().await;
+            total
+        }
+        "async-lock" => {
+            let lock = Arc::new(async_lock::Mutex::new(0usize));
+            on_tasks(tasks, n, || {
+                let lock = lock.clone();
+                async move {
+                    for _ in 0..per {
+                        let mut guard = lock.lock_arc().await;
+                        *guard += 1;
+                        if contended {
+                            asyncio::yield_now().await;
+                        }
+                    }
+                }
+            })
+            .await;
+            let total = *lock.lock().await;
+            total
+        }
+        "tokio" => {
+            let lock = Arc::new(tokio::sync::Mutex::new(0usize));
+            on_tasks(tasks, n, || {
+                let lock = lock.clone();
+                async move {
+                    for _ in 0..per {
+                        let mut guard = lock.clone().lock_owned().await;
+                        *guard += 1;
+                        if contended {
+                            asyncio::yield_now().await;
+                        }
+                    }
+                }
+            })
+            .await;
+            let total = *lock.lock().await;
+            total
+        }
+        other => unreachable!("{other}"),
+    };
+    let elapsed = start.elapsed();
+    assert_eq!(black_box(total), per * tasks);
+    elapsed
+}
+
+/// One timed run of a semaphore workload.
+async fn semaphore_run(label: &str, contended: bool, n: usize) -> Duration {
+    let (tasks, permits) = if contended { (CONTENDERS, 2) } else { (1, 1) };
+    let per = n / tasks;
+    let start = Instant::now();
+    match label {
+        "ours" => {
+            let sem = asyncio::Semaphore::new(permits);
+            on_tasks(tasks, n, || {
+                let sem = sem.clone();
+                async move {
+                    for _ in 0..per {
+                        let _permit = sem.acquire().await;
+                        if contended {
+                            asyncio::yield_now().await;
+                        }
+                    }
+                }
+            })
+            .await;
+        }
+        "async-lock" => {
+            let sem = Arc::new(async_lock::Semaphore::new(permits));
+            on_tasks(tasks, n, || {
+                let sem = sem.clone();
+                async move {
+                    for _ in 0..per {
+                        let _permit = sem.acquire_arc().await;
+                        if contended {
+                            asyncio::yield_now().await;
+                        }
+                    }
+                }
+            })
+            .await;
+        }
+        "tokio" => {
+            let sem = Arc::new(tokio::sync::Semaphore::new(permits));
+            on_tasks(tasks, n, || {
+                let sem = sem.clone();
+                async move {
+                    for _ in 0..per {
+                        let _permit = sem.clone().acquire_owned().await.expect("open");
+                        if contended {
+                            asyncio::yield_now().await;
+                        }
+                    }
+                }
+            })
+            .await;
+        }
+        other => unreachable!("{other}"),
+    }
+    start.elapsed()
+}
+
+async fn coord_pass(work: Coord, label: &str, n: usize) -> Duration {
+    match work {
+        Coord::Queue1x1 => queue_run(label, 1, 1, n).await,
+        Coord::Queue4x1 => queue_run(label, CONTENDERS, 1, n).await,
+        Coord::Queue4x4 => queue_run(label, CONTENDERS, CONTENDERS, n).await,
+        Coord::LockUncontended => lock_run(label, false, n).await,
+        Coord::LockContended => lock_run(label, true, n).await,
+        Coord::SemaphoreUncontended => semaphore_run(label, false, n).await,
+        Coord::SemaphoreContended => semaphore_run(label, true, n).await,
+    }
+}
+
+/// One sample: a fresh runtime of ours in the flavor; in it, for each label in a rotating
+/// order, one warm-up pass and the best of [`PASSES`].
+fn coord_sample<S: System>(work: Coord, n: usize, round: usize) -> Times {
+    S::block_on(async {
+        let labels = work.labels();
+        let mut out = Vec::new();
+        for k in 0..labels.len() {
+            let label = labels[(k + round) % labels.len()];
+            let _ = coord_pass(work, label, n).await;
+            let mut best = Duration::MAX;
+            for _ in 0..PASSES {
+                best = best.min(coord_pass(work, label, n).await);
+            }
+            out.push((label.to_owned(), best));
+        }
+        out
+    })
+}
+
+/// Every round of one coordination workload, as JSON, with the median ratios on stderr.
+fn measure_coordination(work: Coord, n: usize, current_thread: bool, rounds: usize) -> String {
+    let results: Vec<Round> = (0..rounds)
+        .map(|round| {
+            let times = if current_thread {
+                coord_sample::<Ours<true>>(work, n, round)
+            } else {
+                coord_sample::<Ours<false>>(work, n, round)
+            };
+            times
+                .into_iter()
+                .map(|(label, time)| (label, time.as_nanos() as f64 / n as f64))
+                .collect()
+        })
+        .collect();
+    let ratios: Vec<String> = work.labels()[1..]
+        .iter()
+        .map(|other| {
+            let mut r: Vec<f64> = results.iter().map(|x| x["ours"] / x[*other]).collect();
+            r.sort_by(f64::total_cmp);
+            format!("ours / {other} {:.2}x", r[r.len() / 2])
+        })
+        .collect();
+    let ours_ns: Vec<f64> = results.iter().map(|x| x["ours"]).collect();
+    eprintln!(
+        "  [coordination] {:>9} {:<14} {:<22} ours {:.0} ns/op (median of {rounds}); {}",
+        n,
+        flavor_name(current_thread),
+        work.name(),
+        {
+            let mut v = ours_ns.clone();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        },
+        ratios.join(", ")
+    );
+    let rounds_json: Vec<String> = results
+        .iter()
+        .map(|r| {
+            format!(
+                "{{{}}}",
+                r.iter()
+                    .map(|(k, v)| format!("\"{k}\": {v:.3}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    format!(
+        "{{\"n\": {n}, \"flavor\": \"{}\", \"work\": \"{}\", \"rounds\": [{}]}}",
+        flavor_name(current_thread),
+        work.name(),
+        rounds_json.join(", ")
+    )
+}
+
 fn json_list(values: &[f64]) -> String {
     format!(
         "[{}]",
@@ -771,6 +1172,21 @@ fn main() {
         }
     }
 
+    // The coordination primitives: same run, their own rows (`--only coordination` runs only
+    // these; `--only <work>` one of them).
+    let mut coordination = Vec::new();
+    for current_thread in [true, false] {
+        for work in COORDS {
+            if only
+                .as_deref()
+                .is_some_and(|o| o != work.name() && o != "coordination")
+            {
+                continue;
+            }
+            coordination.push(measure_coordination(work, 10_000, current_thread, rounds));
+        }
+    }
+
     let mut mem = Vec::new();
     if memory {
         mem.extend(measure_memory(100_000, 3));
@@ -786,10 +1202,11 @@ fn main() {
         std::mem::size_of::<tokio::task::JoinHandle<()>>()
     );
     let json = format!(
-        "{{\"backend\": \"{}\", \"timing\": [\n{}\n], \"memory\": [\n{}\n], \"handle_bytes\": {handle_sizes}}}\n",
+        "{{\"backend\": \"{}\", \"timing\": [\n{}\n], \"memory\": [\n{}\n], \"handle_bytes\": {handle_sizes}, \"coordination\": [\n{}\n]}}\n",
         asyncio::backend_name(),
         timing.join(",\n"),
-        mem.join(",\n")
+        mem.join(",\n"),
+        coordination.join(",\n")
     );
     match json_path {
         Some(path) => std::fs::write(&path, json).expect("writing the JSON results"),

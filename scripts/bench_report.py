@@ -235,6 +235,48 @@ METHOD = """\
 """
 
 
+COORDINATION_TITLES = {
+    "queue_1x1": "Queue put+get, 1 producer × 1 consumer (bounded 128)",
+    "queue_4x1": "Queue put+get, 4 producers × 1 consumer",
+    "queue_4x4": "Queue put+get, 4 producers × 4 consumers",
+    "lock_uncontended": "Lock acquire+release, one task",
+    "lock_contended": "Lock, 4 tasks yielding while holding it",
+    "semaphore_uncontended": "Semaphore acquire+release, one task",
+    "semaphore_contended": "Semaphore(2), 4 tasks yielding while holding a permit",
+}
+
+
+def coordination_section(rust):
+    """The coordination primitives (issue 14): ours vs the smol family and tokio, all driven by
+    the same tasks on our runtime; ns per operation, medians of per-round ratios."""
+    rows = rust.get("coordination", [])
+    if not rows:
+        return []
+    out = [
+        "#### Coordination primitives: ours vs async-channel / async-lock vs tokio::sync (N = 10,000 operations, "
+        "driven by the same tasks on our runtime; owned guards on every side)",
+        "",
+        "| workload | flavor | ours ns/op | smol family ns/op | tokio ns/op | ours / smol family | ≤ 1.1x? | ours / tokio | ≤ 1x? |",
+        "|---|---|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for t in rows:
+        rounds = t["rounds"]
+        other = next(k for k in rounds[0] if k not in ("ours", "tokio"))
+        ours = median([r["ours"] for r in rounds])
+        smol = median([r[other] for r in rounds])
+        vs_smol = ratio_median(rounds, "ours", other)
+        has_tokio = "tokio" in rounds[0]
+        tok = median([r["tokio"] for r in rounds]) if has_tokio else float("nan")
+        vs_tok = ratio_median(rounds, "ours", "tokio") if has_tokio else float("nan")
+        out.append(
+            f"| {COORDINATION_TITLES.get(t['work'], t['work'])} | {t['flavor']} | {fmt_ns(ours)} | "
+            f"{fmt_ns(smol)} ({other}) | {fmt_ns(tok) if has_tokio else '–'} | {fmt_x(vs_smol)} | "
+            f"{verdict(vs_smol <= 1.1)} | {fmt_x(vs_tok) if has_tokio else '–'} | "
+            f"{verdict(vs_tok <= 1.0) if has_tokio else ''} |"
+        )
+    return out + [""]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rust", required=True, help="ours on the async-std backend")
@@ -290,6 +332,7 @@ def main():
         for n in sorted({t["n"] for t in run["timing"]}):
             lines += timing_section(run, python, n)
         lines += memory_section(run)
+        lines += coordination_section(run)
     lines += [METHOD, MARKER]
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:

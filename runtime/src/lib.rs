@@ -31,6 +31,7 @@ mod cell;
 mod config;
 mod contain;
 mod context;
+mod coordination;
 mod core;
 mod ctrl_c;
 mod done_callback;
@@ -74,6 +75,11 @@ pub use crate::any_task::AnyTask;
 pub use crate::as_completed::{as_completed, AsCompleted};
 pub use crate::cancel::{catch_cancel, CatchCancel};
 pub use crate::config::{Flavor, RunConfig};
+pub use crate::coordination::{
+    Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionGuard, Event, LifoQueue,
+    Lock, LockGuard, PriorityQueue, Queue, QueueShutDown, Semaphore, SemaphoreGuard, TryGetError,
+    TryPutError, ValueError,
+};
 pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
 pub use crate::gather::{
     gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple,
