@@ -15,22 +15,20 @@
 //!
 //! Run it with `cargo run --example graceful_shutdown`.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use asyncio::TaskError;
+use asyncio::{Queue, TaskError};
 
-/// The jobs not taken yet.
-type Queue = Arc<Mutex<VecDeque<u32>>>;
+/// The jobs not taken yet (Python's `asyncio.Queue`; a clone is the same queue).
+type Jobs = Queue<u32>;
 
-fn take(queue: &Queue) -> Option<u32> {
-    queue.lock().unwrap().pop_front()
+fn take(queue: &Jobs) -> Option<u32> {
+    queue.get_nowait().ok()
 }
 
 /// A worker: takes jobs until the queue is empty or it is cancelled. Returns how many jobs it
 /// finished.
-async fn worker(id: u32, queue: Queue, job_time: Duration, reraise: bool) -> u32 {
+async fn worker(id: u32, queue: Jobs, job_time: Duration, reraise: bool) -> u32 {
     let mut finished = 0;
     // Each job ends `job_time` after the previous one, on a fixed schedule, so that a slow
     // machine does not shift the later jobs (and the output stays the same on every run).
@@ -49,7 +47,7 @@ async fn worker(id: u32, queue: Queue, job_time: Duration, reraise: bool) -> u32
             }
             Err(cancelled) => {
                 println!("worker {id}: cancelled during job {job} ({cancelled})");
-                queue.lock().unwrap().push_front(job); // someone else can do it later
+                queue.put_nowait(job).expect("unbounded"); // someone else can do it later
                 if reraise {
                     // Async cleanup is allowed here: the cancellation was consumed.
                     asyncio::sleep(Duration::from_millis(10)).await;
@@ -66,9 +64,9 @@ async fn worker(id: u32, queue: Queue, job_time: Duration, reraise: bool) -> u32
 }
 
 /// Writes the state somewhere: must not be interrupted halfway.
-async fn save_state(queue: Queue) -> usize {
+async fn save_state(queue: Jobs) -> usize {
     asyncio::sleep(Duration::from_millis(100)).await;
-    let left = queue.lock().unwrap().len();
+    let left = queue.qsize();
     println!("save: wrote {left} unfinished jobs to disk");
     left
 }
@@ -84,7 +82,10 @@ impl Drop for Cleanup {
 
 #[asyncio::async_main]
 async fn main() -> Result<(), TaskError> {
-    let queue: Queue = Arc::new(Mutex::new((1..=10).collect()));
+    let queue = Jobs::new(0); // unbounded
+    for job in 1..=10 {
+        queue.put_nowait(job).expect("unbounded");
+    }
 
     // Worker 1 takes 200 ms per job, worker 2 300 ms.
     let w1 = asyncio::spawn!(

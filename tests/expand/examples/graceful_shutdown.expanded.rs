@@ -14,18 +14,16 @@
 //! the same on every run.
 //!
 //! Run it with `cargo run --example graceful_shutdown`.
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use asyncio::TaskError;
-/// The jobs not taken yet.
-type Queue = Arc<Mutex<VecDeque<u32>>>;
-fn take(queue: &Queue) -> Option<u32> {
-    queue.lock().unwrap().pop_front()
+use asyncio::{Queue, TaskError};
+/// The jobs not taken yet (Python's `asyncio.Queue`; a clone is the same queue).
+type Jobs = Queue<u32>;
+fn take(queue: &Jobs) -> Option<u32> {
+    queue.get_nowait().ok()
 }
 /// A worker: takes jobs until the queue is empty or it is cancelled. Returns how many jobs it
 /// finished.
-async fn worker(id: u32, queue: Queue, job_time: Duration, reraise: bool) -> u32 {
+async fn worker(id: u32, queue: Jobs, job_time: Duration, reraise: bool) -> u32 {
     let mut finished = 0;
     let mut deadline = Instant::now();
     while let Some(job) = take(&queue) {
@@ -41,7 +39,7 @@ async fn worker(id: u32, queue: Queue, job_time: Duration, reraise: bool) -> u32
             }
             Err(cancelled) => {
                 println!("worker {id}: cancelled during job {job} ({cancelled})");
-                queue.lock().unwrap().push_front(job);
+                queue.put_nowait(job).expect("unbounded");
                 if reraise {
                     asyncio::sleep(Duration::from_millis(10)).await;
                     println!("worker {id}: flushed its buffers, re-raising");
@@ -55,9 +53,9 @@ async fn worker(id: u32, queue: Queue, job_time: Duration, reraise: bool) -> u32
     finished
 }
 /// Writes the state somewhere: must not be interrupted halfway.
-async fn save_state(queue: Queue) -> usize {
+async fn save_state(queue: Jobs) -> usize {
     asyncio::sleep(Duration::from_millis(100)).await;
-    let left = queue.lock().unwrap().len();
+    let left = queue.qsize();
     println!("save: wrote {left} unfinished jobs to disk");
     left
 }
@@ -71,7 +69,10 @@ impl Drop for Cleanup {
 fn main() -> Result<(), TaskError> {
     #[allow(clippy::unused_async)]
     async fn main() -> Result<(), TaskError> {
-        let queue: Queue = Arc::new(Mutex::new((1..=10).collect()));
+        let queue = Jobs::new(0);
+        for job in 1..=10 {
+            queue.put_nowait(job).expect("unbounded");
+        }
         let w1 = ::asyncio::__private::spawn_named(
             worker(1, queue.clone(), Duration::from_millis(200), false),
             "worker-1",
