@@ -10,7 +10,7 @@ mod common;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
@@ -39,20 +39,8 @@ where
             .flavor(Flavor::MultiThread)
             .worker_threads(1),
     ] {
-        let (done, finished) = mpsc::channel();
         let program = program.clone();
-        let runner = std::thread::spawn(move || {
-            config.run(program());
-            let _ = done.send(());
-        });
-        match finished.recv_timeout(Duration::from_secs(60)) {
-            Ok(()) => runner.join().unwrap(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let payload = runner.join().unwrap_err();
-                panic!("the program panicked: {}", common::panic_message(&*payload))
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => panic!("the program hung (deadlock?)"),
-        }
+        common::within(Duration::from_secs(60), config, move || program());
     }
 }
 

@@ -5,33 +5,10 @@
 
 mod common;
 
-use std::future::Future;
-use std::sync::mpsc;
 use std::time::Duration;
 
-use asyncio::{spawn, task_group, yield_now, RunConfig};
-use common::{multi_thread, park};
-
-/// Runs `program` on a thread with a watchdog: a hang fails the test instead of blocking it.
-fn within<Fut: Future<Output = ()>>(
-    limit: Duration,
-    config: RunConfig,
-    program: impl FnOnce() -> Fut + Send + 'static,
-) {
-    let (done, finished) = mpsc::channel();
-    let runner = std::thread::spawn(move || {
-        config.run(program());
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(limit) {
-        Ok(()) => runner.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            let payload = runner.join().unwrap_err();
-            panic!("the program panicked: {}", common::panic_message(&*payload))
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("the task group hung"),
-    }
-}
+use asyncio::{spawn, task_group, yield_now};
+use common::{multi_thread, park, within};
 
 fn quiet_panics() {
     let report = std::panic::take_hook();

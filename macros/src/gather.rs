@@ -46,26 +46,55 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             )),
         }
     }
-    let mut futures = args.futures;
+    let tasks = children(
+        "gather",
+        "gather_all",
+        &crate_path,
+        args.futures,
+        &mut errors,
+    );
+    let mut expanded = quote!(#crate_path::__private::gather(#tasks));
+    if return_exceptions {
+        expanded = quote!(#expanded.return_exceptions());
+    }
+    with_errors(expanded, &errors)
+}
+
+/// The children of `gather!`/`try_gather!` (`name`): the tuple of `__private::into_task(f)`, or
+/// `try_into_task` for `try_gather!`, in argument order. At most [`MAX_FUTURES`]: the rest are
+/// reported, pointing to the dynamic form `dynamic`, and left out so that the function still
+/// type-checks.
+pub(crate) fn children(
+    name: &str,
+    dynamic: &str,
+    crate_path: &TokenStream,
+    mut futures: Vec<Expr>,
+    errors: &mut Errors,
+) -> TokenStream {
     if futures.len() > MAX_FUTURES {
         let extra = &futures[MAX_FUTURES];
         errors.push(syn::Error::new_spanned(
             extra,
             format!(
-                "`gather!` takes at most {MAX_FUTURES} futures; for more, or for a collection, \
-                 use `asyncio::gather_all(futures)`, which returns a `Vec`"
+                "`{name}!` takes at most {MAX_FUTURES} futures; for more, or for a collection, \
+                 use `asyncio::{dynamic}(futures)`, which returns a `Vec`"
             ),
         ));
-        // Keep the first ones, so the rest of the function still type-checks.
         futures.truncate(MAX_FUTURES);
     }
+    let into_task = if name == "try_gather" {
+        quote!(try_into_task)
+    } else {
+        quote!(into_task)
+    };
     let tasks = futures
         .iter()
-        .map(|future| quote!(#crate_path::__private::into_task(#future),));
-    let mut expanded = quote!(#crate_path::__private::gather((#(#tasks)*)));
-    if return_exceptions {
-        expanded = quote!(#expanded.return_exceptions());
-    }
+        .map(|future| quote!(#crate_path::__private::#into_task(#future),));
+    quote!((#(#tasks)*))
+}
+
+/// `expanded`, preceded by the compile errors if there are any.
+pub(crate) fn with_errors(expanded: TokenStream, errors: &Errors) -> TokenStream {
     if errors.is_empty() {
         expanded
     } else {

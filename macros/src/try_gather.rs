@@ -18,7 +18,7 @@ use quote::quote;
 
 use crate::call_args::parse_call_args;
 use crate::errors::Errors;
-use crate::gather::MAX_FUTURES;
+use crate::gather::{children, with_errors};
 
 /// Expands `[crate_path] args` (see `call_args`). Never panics.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
@@ -41,29 +41,14 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             format!("unknown option `{key}`: `try_gather!` takes no options{hint}"),
         ));
     }
-    let mut futures = args.futures;
-    if futures.len() > MAX_FUTURES {
-        let extra = &futures[MAX_FUTURES];
-        errors.push(syn::Error::new_spanned(
-            extra,
-            format!(
-                "`try_gather!` takes at most {MAX_FUTURES} futures; for more, or for a \
-                 collection, use `asyncio::try_gather_all(futures)`, which returns a `Vec`"
-            ),
-        ));
-        // Keep the first ones, so the rest of the function still type-checks.
-        futures.truncate(MAX_FUTURES);
-    }
-    let tasks = futures
-        .iter()
-        .map(|future| quote!(#crate_path::__private::try_into_task(#future),));
-    let expanded = quote!(#crate_path::__private::try_gather((#(#tasks)*)));
-    if errors.is_empty() {
-        expanded
-    } else {
-        let compile_errors = errors.to_compile_errors();
-        quote!({ #compile_errors #expanded })
-    }
+    let tasks = children(
+        "try_gather",
+        "try_gather_all",
+        &crate_path,
+        args.futures,
+        &mut errors,
+    );
+    with_errors(quote!(#crate_path::__private::try_gather(#tasks)), &errors)
 }
 
 #[cfg(test)]

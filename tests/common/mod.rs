@@ -119,3 +119,28 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_default()
 }
+
+/// Runs `program` on `config` in a thread of its own with a watchdog: a hang (a deadlock, a
+/// dead worker) fails the test after `limit` instead of blocking it, and a panic fails it with
+/// its message.
+pub fn within<Fut: Future<Output = ()>>(
+    limit: Duration,
+    config: RunConfig,
+    program: impl FnOnce() -> Fut + Send + 'static,
+) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let runner = std::thread::spawn(move || {
+        config.run(program());
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => runner.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            let payload = runner.join().unwrap_err();
+            panic!("the program panicked: {}", panic_message(&*payload))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the program hung for {limit:?} (a deadlock, or a dead worker?)")
+        }
+    }
+}
