@@ -295,6 +295,12 @@ impl Header {
         self.cancel_requests.load(Ordering::Relaxed) as usize
     }
 
+    /// [`cancelling`](Self::cancelling), ordered after what the request it counts did before
+    /// (for the harness's "did a request arrive during this poll?").
+    pub(crate) fn cancelling_acquire(&self) -> usize {
+        self.cancel_requests.load(Ordering::Acquire) as usize
+    }
+
     pub(crate) fn uncancel(&self) -> usize {
         let mut current = self.cancel_requests.load(Ordering::Relaxed);
         loop {
@@ -493,7 +499,8 @@ impl<T> Core<T> {
             return false;
         }
         if counted {
-            self.header.cancel_requests.fetch_add(1, Ordering::Relaxed);
+            // Before the pending bit, with Release: see `Body::poll`'s `requests_before`.
+            self.header.cancel_requests.fetch_add(1, Ordering::Release);
         }
         if state & CANCEL_PENDING == 0 {
             slot.outcome = Outcome::Running {

@@ -93,7 +93,12 @@ where
 
         let deliver_now = header.cancel_pending() && header.catch_depth() == 0;
         if !deliver_now {
-            let requests_before = header.cancelling();
+            // Read in this order: a request counts itself before it sets the pending bit (both
+            // under the task's lock), so a count that includes a request whose bit we did not
+            // see yet is caught by `pending_before` (found by a multi-thread test: the count
+            // alone let such a request through the task group scope that owned it).
+            let requests_before = header.cancelling_acquire();
+            let pending_before = header.cancel_pending();
             // The future is dropped as soon as it is `Ready`, inside the same catch: its
             // destructor is user code, and a panic there is the task's outcome. `value` lives out
             // here so that such a panic does not drop it while unwinding.
@@ -150,9 +155,12 @@ where
                     // A request that arrived during this poll, after the catching scopes inside
                     // the task had looked, is not dropped through them: the request's wake
                     // polls the task again, and the scopes see it then (a `catch_cancel`
-                    // takes it, CAN-07). One that was pending while they looked, and that no
-                    // scope took, is delivered now.
-                    if header.catch_depth() > 0 && header.cancelling() != requests_before {
+                    // takes it, CAN-07). One that was pending while they looked (pending
+                    // before the poll, and no new request since), and that no scope took, is
+                    // delivered now.
+                    let arrived_during_poll =
+                        !pending_before || header.cancelling_acquire() != requests_before;
+                    if header.catch_depth() > 0 && arrived_during_poll {
                         return Poll::Pending;
                     }
                 }
