@@ -18,7 +18,7 @@ fn test_callbacks_invoked_on_set_result() {
     on_both_flavors(|| async {
         let log = Log::new();
         let task = spawn!(async {
-            asyncio::sleep(Duration::from_millis(5)).await;
+            asyncio::sleep(Duration::from_millis(50)).await; // still running when the callbacks are added
             42
         });
         for n in [42, 17, 100] {
@@ -197,7 +197,7 @@ fn the_callbacks_run_before_the_awaiters_of_the_task_resume() {
     on_both_flavors(|| async {
         let log = Log::new();
         let task = spawn!(async {
-            asyncio::sleep(Duration::from_millis(5)).await;
+            asyncio::sleep(Duration::from_millis(50)).await; // still running when the callbacks are added
         });
         let log2 = log.clone();
         task.add_done_callback(move |_| log2.push("callback"));
@@ -220,11 +220,14 @@ fn a_follow_up_spawned_into_a_task_group_by_a_callback_is_joined_by_the_group() 
         asyncio::task_group(|tg| {
             let parsed = parsed.clone();
             async move {
-                let fetch = tg.spawn(async { yield_now().await });
+                // Still running when its callback is added (on multi_thread a task that had
+                // ended already would have its callback run "soon after", possibly after the
+                // group finished, as in Python).
+                let fetch = tg.spawn(asyncio::sleep(Duration::from_millis(20)));
                 let tg = tg.clone();
                 fetch.add_done_callback(move |_| {
                     tg.spawn(async move {
-                        asyncio::sleep(Duration::from_millis(5)).await;
+                        asyncio::sleep(Duration::from_millis(50)).await; // still running when the callbacks are added
                         parsed.set();
                     });
                 });
