@@ -223,11 +223,11 @@ fn a_follow_up_spawned_into_a_task_group_by_a_callback_is_joined_by_the_group() 
                 // Still running when its callback is added (on multi_thread a task that had
                 // ended already would have its callback run "soon after", possibly after the
                 // group finished, as in Python).
-                let fetch = tg.spawn(asyncio::sleep(Duration::from_millis(20)));
+                let fetch = tg.spawn(asyncio::sleep(Duration::from_millis(50)));
                 let tg = tg.clone();
                 fetch.add_done_callback(move |_| {
                     tg.spawn(async move {
-                        asyncio::sleep(Duration::from_millis(50)).await; // still running when the callbacks are added
+                        asyncio::sleep(Duration::from_millis(5)).await;
                         parsed.set();
                     });
                 });
