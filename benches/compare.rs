@@ -9,15 +9,16 @@
 //! Usage (normally through `scripts/bench.sh`):
 //!
 //! ```text
-//! cargo bench --bench compare -- [--large] [--rounds R] [--json PATH] [--only WORK]
-//! cargo bench --bench compare -- --mem SYSTEM FLAVOR PARK N     (one memory probe; internal)
-//! cargo bench --bench compare -- --profile SYSTEM FLAVOR WORK N (one pass; for callgrind)
+//! cargo bench -p asyncio-benches --bench compare -- [--large] [--rounds R] [--json PATH] [--only WORK]
+//! cargo bench -p asyncio-benches --bench compare -- --mem SYSTEM FLAVOR PARK N     (one memory probe; internal)
+//! cargo bench -p asyncio-benches --bench compare -- --profile SYSTEM FLAVOR WORK N (one pass; for callgrind)
 //! ```
 //!
 //! "ours" is whichever backend the bench was built with: async-std by default, smol with
-//! `cargo bench --bench compare --no-default-features --features smol` (the baselines, raw
-//! async-std and tokio, are dev-dependencies and the same in both builds); the JSON names it
-//! (`"backend"`), and `scripts/bench.sh` runs both builds.
+//! `cargo bench -p asyncio-benches --bench compare --no-default-features --features smol` (the
+//! baselines, raw async-std and tokio, are dev-dependencies of this package, `asyncio-benches`,
+//! and the same in both builds); the JSON names it (`"backend"`), and `scripts/bench.sh` runs
+//! both builds.
 //!
 //! The coordination primitives (Queue, Lock, Semaphore) are compared with `async-channel`,
 //! `async-lock` and tokio's `sync` at N = 10,000 operations, in the same run (the JSON's

@@ -5,7 +5,8 @@
 #   scripts/bench.sh [--large] [--rounds R]
 #
 # The Rust comparison runs twice: once with ours on the async-std backend (the default build),
-# once with ours on the smol backend (`--no-default-features --features smol`); the baselines
+# once with ours on the smol backend (`--no-default-features --features smol`, features of the
+# benchmark package asyncio-benches, benches/Cargo.toml, which holds the baselines); the baselines
 # (raw async-std, tokio) are the same in both. Both passes use the same rounds. --large adds
 # N = 1,000,000 (~15 min in all on a 2-core machine, Python most of it); --rounds sets the rounds at
 # N = 10,000 (default 11; at 1M, a third of that, at most 3). The raw JSON of the run is kept in
@@ -30,17 +31,20 @@ target="${CARGO_TARGET_DIR:-target}"
 out="$target/bench-results"
 mkdir -p "$out"
 
+# The benchmarks are their own workspace package (benches/Cargo.toml), so that the baselines are
+# not dev-dependencies of the facade; its features pick the backend ours runs on.
+bench=(-p asyncio-benches --bench compare)
 smol=(--no-default-features --features smol)
 
 echo "== building benches/compare.rs (release; ours on async-std, then on smol)" >&2
-cargo bench --bench compare --no-run
-cargo bench --bench compare --no-run "${smol[@]}"
+cargo bench "${bench[@]}" --no-run
+cargo bench "${bench[@]}" --no-run "${smol[@]}"
 
 echo "== Rust: ours (async-std backend) vs async-std vs tokio" >&2
-cargo bench --bench compare -- "${large[@]}" --rounds "$rounds" --json "$out/rust.json"
+cargo bench "${bench[@]}" -- "${large[@]}" --rounds "$rounds" --json "$out/rust.json"
 
 echo "== Rust: ours (smol backend) vs async-std vs tokio" >&2
-cargo bench --bench compare "${smol[@]}" -- "${large[@]}" --rounds "$rounds" --json "$out/rust-smol.json"
+cargo bench "${bench[@]}" "${smol[@]}" -- "${large[@]}" --rounds "$rounds" --json "$out/rust-smol.json"
 
 echo "== Python asyncio" >&2
 py_n=(--n 10000)

@@ -29,9 +29,9 @@ LINE = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*?)(?: \[[^\]]*\])?$")
 
 
 def bench_exe():
-    subprocess.run(["cargo", "bench", "--bench", "compare", "--no-run"], check=True, stdout=sys.stderr)
+    subprocess.run(["cargo", "bench", "-p", "asyncio-benches", "--bench", "compare", "--no-run"], check=True, stdout=sys.stderr)
     out = subprocess.run(
-        ["cargo", "bench", "--bench", "compare", "--no-run", "--message-format=json"],
+        ["cargo", "bench", "-p", "asyncio-benches", "--bench", "compare", "--no-run", "--message-format=json"],
         check=True, capture_output=True, text=True,
     ).stdout
     for line in out.splitlines():

@@ -200,9 +200,10 @@ METHOD = """\
 ## Method
 
 - **One command**: `scripts/bench.sh` (add `--large` for N = 1,000,000 as well, `--rounds R` to
-  change the number of rounds, default 11). It builds `benches/compare.rs` in release twice, ours
-  on the async-std backend (default build) and ours on the smol backend (`--no-default-features
-  --features smol`), runs each (same rounds; raw async-std and tokio are the baselines in both),
+  change the number of rounds, default 11). It builds `benches/compare.rs` in release twice
+  (`cargo bench -p asyncio-benches --bench compare`: the benchmarks and their baselines are their
+  own workspace package, `benches/Cargo.toml`), ours on the async-std backend (default build) and
+  ours on the smol backend (`--no-default-features --features smol`), runs each (same rounds; raw async-std and tokio are the baselines in both),
   runs `scripts/bench_python.py` with the same N, and rewrites this file above the marker line.
 - **Two backends**: each table says which backend "ours" runs on. Ratios are only within one
   table (one process, one run); to compare the two backends with each other, compare their

@@ -121,7 +121,7 @@ fn test_as_completed_concurrent() {
     // The yielded tasks can be awaited together.
     on_both_flavors(|| async {
         let done = as_completed([sleep_then(ms(50), "a"), sleep_then(ms(50), "b")]);
-        let tasks: Vec<Task<&str>> = futures::StreamExt::collect(done).await;
+        let tasks: Vec<Task<&str>> = futures_lite::StreamExt::collect(done).await;
         assert_eq!(tasks.len(), 2);
         let mut values = asyncio::gather_all(tasks).await.unwrap();
         values.sort_unstable();
@@ -146,7 +146,7 @@ fn test_as_completed_duplicate_coroutines() {
         let (a, b) = (spawn(async { 'a' }), spawn(async { 'b' }));
         let done = as_completed([b.clone(), a.clone(), a.clone(), b.clone(), a]);
         assert_eq!(done.len(), 2);
-        let tasks: Vec<Task<char>> = futures::StreamExt::collect(done).await;
+        let tasks: Vec<Task<char>> = futures_lite::StreamExt::collect(done).await;
         assert_eq!(tasks.len(), 2);
     });
 }
@@ -286,8 +286,8 @@ fn a_next_dropped_after_the_task_ended_keeps_the_task_for_the_next_call() {
 fn the_stream_form_yields_the_same_tasks() {
     on_both_flavors(|| async {
         let done = as_completed([sleep_then(ms(300), 1), sleep_then(ms(5), 2)]);
-        assert_eq!(futures::Stream::size_hint(&done), (2, Some(2)));
-        let tasks: Vec<Task<i32>> = futures::StreamExt::collect(done).await;
+        assert_eq!(futures_lite::Stream::size_hint(&done), (2, Some(2)));
+        let tasks: Vec<Task<i32>> = futures_lite::StreamExt::collect(done).await;
         let values: Vec<i32> = tasks.into_iter().map(|t| t.result().unwrap()).collect();
         assert_eq!(values, [2, 1]);
     });

@@ -1,10 +1,13 @@
 //! The macros as users meet them: `tests/ui/pass/*.rs` must compile and run,
 //! `tests/ui/fail/*.rs` must fail with exactly the reviewed `.stderr` next to each file
-//! (regenerate with `TRYBUILD=overwrite cargo test --test ui`, then read the diff as a user
-//! would).
+//! (regenerate with `TRYBUILD=overwrite cargo test -p asyncio-macros --test ui`, then read the
+//! diff as a user would). The cases use the facade, `asyncio`, a dev-dependency of this crate:
+//! trybuild lives here rather than in the facade's dev-dependencies so that a first
+//! `cargo run --example` of the facade does not build it (nor serde and toml under it).
 //!
-//! Also here: `#[async_test]` itself, which only a real test harness can exercise, and an
-//! opt-in check that the expansions pass clippy's pedantic lints.
+//! Also here: an opt-in check that the expansions pass clippy's pedantic lints.
+//! (`#[async_test]` itself, which only a real test harness can exercise, is tested in the
+//! facade's `tests/async_test.rs`.)
 
 use std::fs;
 use std::path::Path;
@@ -17,33 +20,14 @@ fn ui() {
     cases.compile_fail("tests/ui/fail/*.rs");
 }
 
-#[asyncio::async_test]
-async fn async_test_runs_the_body_on_a_runtime() {
-    let task = asyncio::spawn!(async { 40 + 2 });
-    assert_eq!(task.await, Ok(42));
-}
-
-#[asyncio::async_test(flavor = "multi_thread", worker_threads = 2)]
-async fn async_test_takes_the_same_options() -> Result<(), asyncio::TaskError> {
-    let (a, b) = asyncio::gather!(async { 1 }, async { 2 }).await?;
-    assert_eq!(a + b, 3);
-    Ok(())
-}
-
-#[asyncio::async_test]
-#[should_panic(expected = "boom")]
-async fn async_test_keeps_other_test_attributes() {
-    asyncio::yield_now().await;
-    panic!("boom");
-}
-
 /// Runs clippy with every pedantic lint denied over `tests/ui/pass/hygiene-lints.rs`, built as
 /// a crate of its own. Opt-in, since it builds the workspace again:
-/// `cargo test --test ui -- --ignored`.
+/// `cargo test -p asyncio-macros --test ui -- --ignored`.
 #[test]
 #[ignore = "builds a scratch crate and runs cargo clippy on it"]
 fn expansions_pass_clippy_pedantic() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here.parent().expect("macros/ is inside the workspace");
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clippy-pedantic");
     fs::create_dir_all(scratch.join("src")).unwrap();
     let manifest = format!(
@@ -53,7 +37,7 @@ fn expansions_pass_clippy_pedantic() {
     );
     fs::write(scratch.join("Cargo.toml"), manifest).unwrap();
     fs::copy(
-        root.join("tests/ui/pass/hygiene-lints.rs"),
+        here.join("tests/ui/pass/hygiene-lints.rs"),
         scratch.join("src/main.rs"),
     )
     .unwrap();
