@@ -179,7 +179,7 @@ fn stress_one_multi_thread_runtime_keeps_its_memory_flat_over_3m_tasks() {
         eprintln!("stress: RSS of one multi-thread runtime after 1M tasks {after_first} KiB, after 3M {after_more} KiB");
         // Coarse, as the test above: RSS also moves with the allocator's fragmentation after a
         // peak of 1M live tasks (seen: +28% over 3M). The exact check is tests/flat_memory.rs
-        // (a counting allocator); this one catches a leak of tens of bytes per task or wake-up.
+        // (a counting allocator); this one catches a leak of a few hundred bytes per task.
         assert!(
             after_more <= after_first + after_first / 2 + 64 * 1024,
             "memory kept growing within one runtime: {after_first} KiB -> {after_more} KiB"
