@@ -624,43 +624,39 @@ impl<T> Core<T> {
         if let Some(value) = self.take_if_last(slot) {
             return Read::Ready(Ok(value));
         }
-        // Errors and "still running" by reference: only a value is ever moved.
         match &slot.outcome {
-            Outcome::Done(Err(e)) => return Read::Ready(Err(e.clone())),
-            Outcome::Running { .. } => return Read::Ready(Err(TaskError::InvalidState)),
-            _ => {}
+            Outcome::Shared(_) if self.header.sole_handle() => {
+                self.set_state(slot, self.header.state() | VALUE_GONE);
+                let clone = Self::cloner(slot.cloner);
+                match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
+                    Outcome::Shared(shared) => Read::CloneLast(shared, clone),
+                    _ => unreachable!("checked above"),
+                }
+            }
+            Outcome::Taken => {
+                unreachable!("the value of a task is moved out only by its last handle")
+            }
+            _ => Self::read_in_place(slot, slot.cloner),
         }
-        let sole = self.header.sole_handle();
-        match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
-            Outcome::Done(Ok(value)) if sole => {
-                self.set_state(slot, self.header.state() | VALUE_GONE);
-                Read::Ready(Ok(value))
-            }
-            Outcome::Shared(shared) if sole => {
-                self.set_state(slot, self.header.state() | VALUE_GONE);
-                Read::CloneLast(shared, Self::cloner(slot))
-            }
-            Outcome::Done(Ok(value)) => {
+    }
+
+    /// Reads the outcome and leaves it for the other handles: an error or "still running" as
+    /// it is; a value made shared (once) and cloned with `clone` after the lock is released.
+    fn read_in_place(slot: &mut Slot<T>, clone: Option<fn(&T) -> T>) -> Read<T> {
+        match &slot.outcome {
+            Outcome::Done(Err(e)) => Read::Ready(Err(e.clone())),
+            Outcome::Running { .. } | Outcome::Taken => Read::Ready(Err(TaskError::InvalidState)),
+            Outcome::Shared(shared) => Read::Clone(shared.clone(), Self::cloner(clone)),
+            Outcome::Done(Ok(_)) => {
+                let Outcome::Done(Ok(value)) = std::mem::replace(&mut slot.outcome, Outcome::Taken)
+                else {
+                    unreachable!("checked above")
+                };
                 let shared = Arc::new(SharedValue {
                     value: Mutex::new(value),
                 });
                 slot.outcome = Outcome::Shared(shared.clone());
-                Read::Clone(shared, Self::cloner(slot))
-            }
-            Outcome::Shared(shared) => {
-                slot.outcome = Outcome::Shared(shared.clone());
-                Read::Clone(shared, Self::cloner(slot))
-            }
-            Outcome::Done(Err(e)) => {
-                slot.outcome = Outcome::Done(Err(e.clone()));
-                Read::Ready(Err(e))
-            }
-            running @ Outcome::Running { .. } => {
-                slot.outcome = running;
-                Read::Ready(Err(TaskError::InvalidState))
-            }
-            Outcome::Taken => {
-                unreachable!("the value of a task is moved out only by its last handle")
+                Read::Clone(shared, Self::cloner(clone))
             }
         }
     }
@@ -679,8 +675,8 @@ impl<T> Core<T> {
         }
     }
 
-    fn cloner(slot: &Slot<T>) -> fn(&T) -> T {
-        slot.cloner.expect("a second Task handle implies T: Clone")
+    fn cloner(clone: Option<fn(&T) -> T>) -> fn(&T) -> T {
+        clone.expect("a second Task handle implies T: Clone")
     }
 
     /// The outcome of an ended task, for a handle that is being consumed (gather).
@@ -704,30 +700,7 @@ impl<T> Core<T> {
     where
         T: Clone,
     {
-        let read = {
-            let mut slot = self.lock();
-            match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
-                Outcome::Done(Ok(value)) => {
-                    let shared = Arc::new(SharedValue {
-                        value: Mutex::new(value),
-                    });
-                    slot.outcome = Outcome::Shared(shared.clone());
-                    Read::Clone(shared, T::clone)
-                }
-                Outcome::Shared(shared) => {
-                    slot.outcome = Outcome::Shared(shared.clone());
-                    Read::Clone(shared, T::clone)
-                }
-                Outcome::Done(Err(e)) => {
-                    slot.outcome = Outcome::Done(Err(e.clone()));
-                    Read::Ready(Err(e))
-                }
-                other => {
-                    slot.outcome = other;
-                    Read::Ready(Err(TaskError::InvalidState))
-                }
-            }
-        };
+        let read = Self::read_in_place(&mut self.lock(), Some(T::clone));
         read.finish()
     }
 
