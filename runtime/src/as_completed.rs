@@ -1,7 +1,7 @@
 //! `as_completed`: the tasks of a set, one at a time, in the order they end (Python 3.13's
 //! `async for task in asyncio.as_completed(tasks)`).
 //!
-//! Built on the completion listeners of [`core`](crate::core) like `gather` and `wait`: one
+//! Built on the completion listeners of [`core`](crate::task::core) like `gather` and `wait`: one
 //! listener is registered on every task, so watching N tasks costs no waker per task; a task
 //! that ends pushes its index on a lock-free queue, in the order the tasks end, and wakes the
 //! one waiter. `next()` takes an index off that queue only when it returns, so a `next()`
@@ -16,9 +16,9 @@ use std::task::{Context, Poll};
 use atomic_waker::AtomicWaker;
 use concurrent_queue::ConcurrentQueue;
 
-use crate::core::{CompletionListener, Ended, Listen};
 use crate::id::TaskId;
-use crate::task::Task;
+use crate::task::core::{CompletionListener, Ended, Listen};
+use crate::task::handle::Task;
 
 /// Yields each of `tasks` as soon as it is done, in the order they end (Python's
 /// `asyncio.as_completed`, in the async-iterator form of Python 3.13: the original tasks, so

@@ -4,10 +4,10 @@
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
-use crate::any_task::AnyTask;
-use crate::core::ErasedCore;
 use crate::id::TaskId;
 use crate::runtime::Shared;
+use crate::task::any::AnyTask;
+use crate::task::core::ErasedCore;
 
 thread_local! {
     static RUNTIME: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };

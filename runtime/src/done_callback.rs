@@ -11,13 +11,13 @@ use std::task::Poll;
 
 use atomic_waker::AtomicWaker;
 
-use crate::any_task::AnyTask;
 use crate::contain;
 use crate::context;
-use crate::core::{DoneCallback, ScheduleCallbacks};
+use crate::runtime::scheduler::Runnable;
 use crate::runtime::Shared;
-use crate::scheduler::Runnable;
 use crate::sync::{AtomicUsize, Ordering};
+use crate::task::any::AnyTask;
+use crate::task::core::{DoneCallback, ScheduleCallbacks};
 
 /// A runtime's count of callback jobs queued and not yet run, for shutdown.
 #[derive(Default)]

@@ -5,12 +5,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::any_task::AnyTask;
 use crate::context;
-use crate::core::ErasedCore;
 use crate::error::TaskError;
 use crate::spawn::IntoTask;
-use crate::task::Task;
+use crate::task::any::AnyTask;
+use crate::task::core::ErasedCore;
+use crate::task::handle::Task;
 use crate::watch::{stop_watching, Until, Watch};
 
 /// The children of a gather, seen without their types.

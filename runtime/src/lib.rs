@@ -22,35 +22,25 @@
 //! });
 //! ```
 
-mod any_task;
 mod as_completed;
 mod backend;
 mod blocking;
 mod cancel;
-mod cell;
-mod config;
 mod contain;
 mod context;
 mod coordination;
-mod core;
 mod ctrl_c;
 mod done_callback;
 mod error;
 mod gather;
-mod harness;
 mod id;
-mod own_cancel;
-mod registry;
 mod runtime;
-mod scheduler;
-mod shield;
 mod spawn;
-mod stop;
 mod sync;
 mod task;
 mod task_group;
 mod time;
-mod timeout_scope;
+mod timeout;
 mod to_thread;
 mod try_gather;
 mod wait;
@@ -71,10 +61,9 @@ pub fn backend_name() -> &'static str {
 #[path = "private.rs"]
 pub mod __private;
 
-pub use crate::any_task::AnyTask;
 pub use crate::as_completed::{as_completed, AsCompleted};
-pub use crate::cancel::{catch_cancel, CatchCancel};
-pub use crate::config::{Flavor, RunConfig};
+pub use crate::cancel::catch::{catch_cancel, CatchCancel};
+pub use crate::cancel::shield::shield;
 pub use crate::coordination::{
     Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionGuard, Event, LifoQueue,
     Lock, LockGuard, PriorityQueue, Queue, QueueShutDown, Semaphore, SemaphoreGuard, TryGetError,
@@ -85,15 +74,16 @@ pub use crate::gather::{
     gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple,
 };
 pub use crate::id::TaskId;
+pub use crate::runtime::config::{Flavor, RunConfig};
 pub use crate::runtime::run;
-pub use crate::shield::shield;
 pub use crate::spawn::{all_tasks, current_task, spawn, spawn_named, IntoTask};
-pub use crate::task::{Task, TaskFuture};
+pub use crate::task::any::AnyTask;
+pub use crate::task::handle::{Task, TaskFuture};
 pub use crate::task_group::{
     task_group, TaskGroup, TaskGroupClosed, TaskGroupError, TaskGroupFailure,
 };
 pub use crate::time::{sleep, wait_for, yield_now};
-pub use crate::timeout_scope::{timeout, timeout_at, Timeout};
+pub use crate::timeout::{timeout, timeout_at, Timeout};
 pub use crate::to_thread::to_thread;
 pub use crate::try_gather::{try_gather, try_gather_all, TryGather, TryGatherAll, TryGatherTuple};
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

@@ -2,11 +2,11 @@
 
 use std::future::Future;
 
-use crate::cell::TaskCell;
 use crate::context;
-use crate::core::TaskName;
 use crate::id::TaskId;
-use crate::task::Task;
+use crate::runtime::cell::TaskCell;
+use crate::task::core::TaskName;
+use crate::task::handle::Task;
 use crate::AnyTask;
 
 /// Schedules `future` as a new task of the running runtime and returns its handle at once

@@ -20,13 +20,13 @@ use std::task::Poll;
 
 use atomic_waker::AtomicWaker;
 
-use crate::any_task::AnyTask;
+use crate::cancel::own::{request_on, OwnCancel, Verdict};
 use crate::contain;
 use crate::context;
-use crate::core::{CompletionListener, Ended, Listen};
 use crate::error::{Panicked, TaskError};
-use crate::own_cancel::{request_on, OwnCancel, Verdict};
-use crate::task::Task;
+use crate::task::any::AnyTask;
+use crate::task::core::{CompletionListener, Ended, Listen};
+use crate::task::handle::Task;
 
 /// Runs `body` with a [`TaskGroup`] and returns once the body and every child have ended:
 /// Python's `async with asyncio.TaskGroup() as tg:`.

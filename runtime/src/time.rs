@@ -6,9 +6,9 @@ use std::task::Poll;
 use std::time::Duration;
 
 use crate::backend;
+use crate::cancel::all_ended::StopAll;
 use crate::context;
 use crate::error::TimeoutError;
-use crate::stop::StopAll;
 
 /// Suspends the current task for `duration` (Python's `asyncio.sleep`). Cancelling the task
 /// interrupts the sleep at once.

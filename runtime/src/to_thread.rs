@@ -18,7 +18,7 @@ use atomic_waker::AtomicWaker;
 
 use crate::context;
 use crate::spawn::spawn;
-use crate::task::Task;
+use crate::task::handle::Task;
 
 /// Runs the blocking function `f` on a thread of the runtime's blocking pool and returns its
 /// [`Task`] at once (Python's `asyncio.to_thread`). The event loop keeps running meanwhile.

@@ -19,12 +19,12 @@ use std::task::{Context, Poll, Waker};
 
 use atomic_waker::AtomicWaker;
 
-use crate::any_task::AnyTask;
 use crate::context;
-use crate::core::{CompletionListener, Ended, ErasedCore, Listen};
 use crate::error::TaskError;
 use crate::spawn::IntoTask;
-use crate::task::Task;
+use crate::task::any::AnyTask;
+use crate::task::core::{CompletionListener, Ended, ErasedCore, Listen};
+use crate::task::handle::Task;
 use crate::watch::stop_watching;
 
 /// The children of a `try_gather`, seen through what the waiting needs.

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::any_task::AnyTask;
 use crate::backend::{self, Sleep};
-use crate::task::Task;
+use crate::task::any::AnyTask;
+use crate::task::handle::Task;
 use crate::watch::{stop_watching, Until, Watch};
 
 /// When [`wait`] returns (Python's `return_when`).

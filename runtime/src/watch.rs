@@ -6,7 +6,7 @@ use std::task::Waker;
 
 use atomic_waker::AtomicWaker;
 
-use crate::core::{CompletionListener, Ended, ErasedCore, Listen};
+use crate::task::core::{CompletionListener, Ended, ErasedCore, Listen};
 
 /// When the watcher wants to be woken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 
 use loom::thread;
 
-use crate::core::loom_models::model;
+use crate::task::core::loom_models::model;
 use crate::{Lock, Queue, Semaphore};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;

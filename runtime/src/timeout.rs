@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use atomic_waker::AtomicWaker;
 
 use crate::backend::{self, Sleep};
+use crate::cancel::all_ended::StopAll;
+use crate::cancel::own::{OwnCancel, Verdict};
 use crate::context;
 use crate::error::TimeoutError;
-use crate::own_cancel::{OwnCancel, Verdict};
-use crate::stop::StopAll;
 
 /// A deadline for a block of awaits: Python's `async with asyncio.timeout(delay) as cm:`.
 ///

@@ -6,10 +6,10 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::any_task::AnyTask;
+use crate::cancel::all_ended::StopAll;
 use crate::context;
 use crate::error::Cancelled;
-use crate::stop::StopAll;
+use crate::task::any::AnyTask;
 
 /// Runs `future` (any [`IntoFuture`], e.g. a [`Task`](crate::Task)), catching a cancellation of the current task that arrives while it is pending:
 /// Python's `try: await fut` / `except CancelledError:`.

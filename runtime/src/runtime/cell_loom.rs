@@ -7,8 +7,8 @@ use loom::sync::Arc;
 use loom::thread;
 
 use super::Schedule;
-use crate::core::loom_models::model;
 use crate::sync::Ordering;
+use crate::task::core::loom_models::model;
 
 /// A task and its run queue: `queued` counts the task's entries in the queue.
 struct Model {

@@ -1,5 +1,11 @@
 //! Starting a runtime, running `main` as a task, and shutting down (Python's `asyncio.run`).
 
+pub(crate) mod body;
+pub(crate) mod cell;
+pub(crate) mod config;
+pub(crate) mod registry;
+pub(crate) mod scheduler;
+
 use std::future::Future;
 use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,19 +15,19 @@ use std::thread::JoinHandle;
 
 use atomic_waker::AtomicWaker;
 
-use crate::any_task::AnyTask;
 use crate::backend;
 use crate::blocking::BlockingPool;
-use crate::config::RunConfig;
+use crate::cancel::all_ended::StopAll;
 use crate::context::RuntimeGuard;
-use crate::core::HasCore;
 use crate::ctrl_c::{self, CtrlC};
 use crate::done_callback::PendingCallbacks;
 use crate::error::TaskError;
-use crate::harness::{CatchUnwind, MainCore, MainHarness};
-use crate::registry::Registry;
-use crate::scheduler::{MainTicket, Scheduler};
-use crate::stop::StopAll;
+use crate::runtime::body::{CatchUnwind, MainCore, MainHarness};
+use crate::runtime::config::RunConfig;
+use crate::runtime::registry::Registry;
+use crate::runtime::scheduler::{MainTicket, Scheduler};
+use crate::task::any::AnyTask;
+use crate::task::core::HasCore;
 
 /// What the threads of one runtime share.
 pub(crate) struct Shared {

@@ -7,11 +7,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::any_task::{debug_task, AnyTask};
 use crate::context;
-use crate::core::{self, Core, ErasedCore, TypedCore};
 use crate::error::TaskError;
 use crate::id::TaskId;
+use crate::task::any::{debug_task, AnyTask};
+use crate::task::core::{self, Core, ErasedCore, TypedCore};
 
 /// A handle to a task: Python's `asyncio.Task`.
 ///

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::any_task::AnyTask;
+use crate::task::any::AnyTask;
 
 /// Waits until every task in the set has ended. Walks the set with a cursor and keeps a waker
 /// registered on the first unfinished task only, so waiting for N tasks costs O(N) in all.

@@ -1,6 +1,6 @@
 //! The run queue of one runtime and the loop that drains it, on every thread that runs tasks.
 //!
-//! Our own instead of `async-executor`'s: a task here is one [`TaskCell`](crate::cell::TaskCell)
+//! Our own instead of `async-executor`'s: a task here is one [`TaskCell`](crate::runtime::cell::TaskCell)
 //! (our `Core`, the scheduling state and the future in one allocation), so the queue holds the
 //! cell itself. With `async-executor` every task was two allocations (its task plus our `Core`),
 //! and it kept a second registry of its own (a `Mutex<Slab<Waker>>` of active tasks, locked

@@ -15,14 +15,14 @@ use crate::contain;
 use crate::context::{self, CurrentTaskGuard};
 use atomic_waker::AtomicWaker;
 
-use crate::core::{Core, ErasedCore, HasCore};
+use crate::cancel::all_ended::StopAll;
 use crate::error::{Cancelled, Panicked, TaskError};
-use crate::registry::RegistryKey;
-use crate::stop::StopAll;
+use crate::runtime::registry::RegistryKey;
+use crate::task::core::{Core, ErasedCore, HasCore};
 
 pin_project! {
     /// Drives one task's future: the part of a task that a spawned task keeps in its
-    /// [`TaskCell`](crate::cell::TaskCell) and the main task in a [`MainHarness`].
+    /// [`TaskCell`](crate::runtime::cell::TaskCell) and the main task in a [`MainHarness`].
     ///
     /// Cancellation is delivered here: when a cancel is pending, the future is dropped in place
     /// (its destructors are the task's `finally`) instead of being polled, unless a `catch_cancel`

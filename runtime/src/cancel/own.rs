@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::any_task::AnyTask;
 use crate::context;
+use crate::task::any::AnyTask;
 
 /// What the scope decides after its inner future returned `Pending`.
 pub(crate) enum Verdict {

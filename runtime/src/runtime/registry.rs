@@ -14,10 +14,10 @@ use std::sync::{Arc, PoisonError};
 
 use slab::Slab;
 
-use crate::any_task::AnyTask;
-use crate::core::ErasedCore;
 use crate::id::TaskId;
 use crate::sync::{Mutex, MutexGuard};
+use crate::task::any::AnyTask;
+use crate::task::core::ErasedCore;
 
 /// Shards of a multi-thread runtime's registry.
 #[cfg(not(asyncio_loom))]
@@ -169,7 +169,7 @@ mod loom_models {
     use loom::thread;
 
     use super::Registry;
-    use crate::core::Core;
+    use crate::task::core::Core;
 
     fn task() -> Arc<Core<()>> {
         Arc::new(Core::new(None))

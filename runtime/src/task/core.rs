@@ -1,6 +1,6 @@
 //! The shared state of one task: the state machine behind [`Task`](crate::Task),
-//! [`AnyTask`](crate::AnyTask) and the [`Body`](crate::harness::Body) that drives the future.
-//! A spawned task's `Core` lives in its [`TaskCell`](crate::cell::TaskCell), with the future;
+//! [`AnyTask`](crate::AnyTask) and the [`Body`](crate::runtime::body::Body) that drives the future.
+//! A spawned task's `Core` lives in its [`TaskCell`](crate::runtime::cell::TaskCell), with the future;
 //! the main task's stands alone.
 //!
 //! # States
@@ -43,10 +43,10 @@ use std::task::{Context, Poll, Waker};
 
 use slab::Slab;
 
-use crate::cell::Schedule;
 use crate::contain;
 use crate::error::{Cancelled, TaskError};
 use crate::id::TaskId;
+use crate::runtime::cell::Schedule;
 use crate::sync::{AtomicU16, AtomicU32, AtomicU8, Mutex, MutexGuard, Ordering};
 
 /// A cancel was requested and not yet delivered to the task's body.
@@ -749,7 +749,7 @@ impl<T> Core<T> {
 }
 
 /// What owns a task's [`Core`]: the core itself (the main task) or a spawned task's
-/// [`TaskCell`](crate::cell::TaskCell). Handles point at the owner.
+/// [`TaskCell`](crate::runtime::cell::TaskCell). Handles point at the owner.
 pub(crate) trait HasCore: Send + Sync + 'static {
     type Output: Send + 'static;
     fn core(&self) -> &Core<Self::Output>;

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use crate::context;
-use crate::core::{self, ErasedCore};
 use crate::error::TaskError;
 use crate::id::TaskId;
-use crate::task::Task;
+use crate::task::core::{self, ErasedCore};
+use crate::task::handle::Task;
 
 /// A handle to a task of any output type, as returned by [`all_tasks`](crate::all_tasks) and
 /// [`current_task`](crate::current_task).
@@ -241,7 +241,10 @@ impl fmt::Debug for AnyTask {
     }
 }
 
-pub(crate) fn debug_task(f: &mut fmt::Formatter<'_>, header: &crate::core::Header) -> fmt::Result {
+pub(crate) fn debug_task(
+    f: &mut fmt::Formatter<'_>,
+    header: &crate::task::core::Header,
+) -> fmt::Result {
     let state = if header.is_cancelled() {
         "cancelled"
     } else if header.is_done() {

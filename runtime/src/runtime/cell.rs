@@ -22,13 +22,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
 use crate::contain;
-use crate::core::{Core, ErasedCore, HasCore, TaskName};
-use crate::harness::Body;
 use crate::id::TaskId;
-use crate::registry::RegistryKey;
+use crate::runtime::body::Body;
+use crate::runtime::registry::RegistryKey;
+use crate::runtime::scheduler::Runnable;
 use crate::runtime::Shared;
-use crate::scheduler::Runnable;
 use crate::sync::{AtomicU8, Ordering};
+use crate::task::core::{Core, ErasedCore, HasCore, TaskName};
 
 /// In the run queue, or to be put back there when the current poll returns.
 pub(crate) const SCHEDULED: u8 = 1;
