@@ -1,6 +1,6 @@
 //! A task's future is pinned: once polled, it stays at the same address until it is dropped —
 //! through yields, wake-ups from other threads, cancellation, and the end of the runtime. The
-//! runtime pins it in place inside the task (`runtime/src/cell.rs`, its one `unsafe`); these
+//! runtime pins it in place inside the task (`runtime/src/runtime/cell.rs`, its one `unsafe`); these
 //! futures check their own address on every poll and in their destructor.
 
 mod common;

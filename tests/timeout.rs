@@ -11,10 +11,14 @@ use common::{on_both_flavors, park, Finally, Flag, Log};
 fn tmo_01_on_timeout_the_inner_task_is_cancelled_and_stopped_before_wait_for_returns() {
     on_both_flavors(|| async {
         let log = Log::new();
+        // The task is running before the clock starts: on a loaded machine its first poll
+        // could otherwise come after the 50 ms, and it would be cancelled before it started.
+        let started = asyncio::Event::new();
         let t = spawn!({
-            let log = log.clone();
+            let (log, started) = (log.clone(), started.clone());
             async move {
                 let _finally = Finally::new(&log, "inner: finally (before wait_for returns)");
+                started.set();
                 if let Err(c) = catch_cancel(park()).await {
                     log.push("inner: cancelled by wait_for");
                     asyncio::sleep(Duration::from_millis(20)).await; // slow cleanup is awaited
@@ -22,6 +26,7 @@ fn tmo_01_on_timeout_the_inner_task_is_cancelled_and_stopped_before_wait_for_ret
                 }
             }
         });
+        started.wait().await;
         let start = Instant::now();
         let r = wait_for(t.clone(), Duration::from_millis(50)).await;
         assert_eq!(r, Err(TimeoutError));

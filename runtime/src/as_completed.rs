@@ -16,9 +16,10 @@ use std::task::{Context, Poll};
 use atomic_waker::AtomicWaker;
 use concurrent_queue::ConcurrentQueue;
 
+use crate::handle::task::Task;
 use crate::id::TaskId;
-use crate::task::core::{CompletionListener, Ended, Listen};
-use crate::task::handle::Task;
+use crate::task::state::Ended;
+use crate::task::waiters::{CompletionListener, Listen};
 
 /// Yields each of `tasks` as soon as it is done, in the order they end (Python's
 /// `asyncio.as_completed`, in the async-iterator form of Python 3.13: the original tasks, so

@@ -1,22 +1,20 @@
-//! Thread-local context: which runtime this thread serves, which task is being polled, and the
-//! cancellation that is dropping futures right now.
+//! Thread-local context: which task is being polled on this thread, and which task a future
+//! being made awaits (for `wait_for`). Knows tasks only by their erased core; the runtime this
+//! thread serves is in `runtime/current.rs`, the cancellation that is dropping futures right now
+//! in `cancel/forward.rs`.
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use crate::id::TaskId;
-use crate::runtime::Shared;
-use crate::task::any::AnyTask;
-use crate::task::core::ErasedCore;
+use crate::task::erased::ErasedCore;
 
 thread_local! {
-    static RUNTIME: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
     // A `Cell`, not a `RefCell`: it is swapped twice per poll, and a `Cell` swap has no borrow
     // flag to check.
     static CURRENT_TASK: Cell<Option<Arc<dyn ErasedCore>>> = const { Cell::new(None) };
-    static DROP_SCOPES: RefCell<Vec<DropScope>> = const { RefCell::new(Vec::new()) };
     /// While [`capture_awaited_task`] runs: the tasks whose `TaskFuture` was made meanwhile.
-    static CAPTURE: RefCell<Option<Vec<AnyTask>>> = const { RefCell::new(None) };
+    static CAPTURE: RefCell<Option<Vec<Arc<dyn ErasedCore>>>> = const { RefCell::new(None) };
     /// `CAPTURE` is `Some`: the one check every `task.await` pays.
     static CAPTURING: Cell<bool> = const { Cell::new(false) };
 }
@@ -26,10 +24,13 @@ thread_local! {
 /// `wait_for` uses it to cancel that task on timeout and keep awaiting its outcome (Python 3.12:
 /// a task that catches the cancellation and returns, or fails, decides the result), instead of
 /// dropping the future.
-pub(crate) fn capture_awaited_task<R>(into_future: impl FnOnce() -> R) -> (R, Option<AnyTask>) {
+pub(crate) fn capture_awaited_task<R>(
+    into_future: impl FnOnce() -> R,
+) -> (R, Option<Arc<dyn ErasedCore>>) {
     let outer = CAPTURE.with(|c| c.borrow_mut().replace(Vec::new()));
     CAPTURING.with(|c| c.set(true));
-    struct Restore(Option<Option<Vec<AnyTask>>>);
+    type Outer = Option<Vec<Arc<dyn ErasedCore>>>;
+    struct Restore(Option<Outer>);
     impl Drop for Restore {
         fn drop(&mut self) {
             if let Some(outer) = self.0.take() {
@@ -51,7 +52,7 @@ pub(crate) fn capture_awaited_task<R>(into_future: impl FnOnce() -> R) -> (R, Op
 }
 
 /// Called by `Task::into_future`; see [`capture_awaited_task`].
-pub(crate) fn note_awaited_task(task: impl FnOnce() -> AnyTask) {
+pub(crate) fn note_awaited_task(task: impl FnOnce() -> Arc<dyn ErasedCore>) {
     if !CAPTURING.with(Cell::get) {
         return;
     }
@@ -62,41 +63,9 @@ pub(crate) fn note_awaited_task(task: impl FnOnce() -> AnyTask) {
     });
 }
 
-/// Marks this thread as serving `shared` until the guard is dropped.
-pub(crate) struct RuntimeGuard(());
-
-impl RuntimeGuard {
-    /// Panics if the thread already serves a runtime: `run` cannot nest.
-    pub(crate) fn enter(shared: Arc<Shared>) -> RuntimeGuard {
-        RUNTIME.with(|rt| {
-            let mut rt = rt.borrow_mut();
-            assert!(
-                rt.is_none(),
-                "asyncio::run (or #[async_main] / #[async_test]) was called inside a running \
-                 asyncio runtime: runtimes do not nest. Await the future, or spawn it with \
-                 spawn!/asyncio::spawn, instead"
-            );
-            *rt = Some(shared);
-        });
-        RuntimeGuard(())
-    }
-}
-
-impl Drop for RuntimeGuard {
-    fn drop(&mut self) {
-        let shared = RUNTIME.with(|rt| rt.borrow_mut().take());
-        drop(shared);
-    }
-}
-
-/// Runs `f` with this thread's runtime, or returns `None` outside any runtime.
-pub(crate) fn with_runtime<R>(f: impl FnOnce(&Arc<Shared>) -> R) -> Option<R> {
-    RUNTIME.with(|rt| rt.borrow().as_ref().map(f))
-}
-
 /// The task being polled on this thread, if any.
-pub(crate) fn current_task() -> Option<AnyTask> {
-    with_current(|task| task.cloned().map(AnyTask::from_core))
+pub(crate) fn current() -> Option<Arc<dyn ErasedCore>> {
+    with_current(|task| task.cloned())
 }
 
 /// The id of the task being polled on this thread, if any.
@@ -133,49 +102,5 @@ impl Drop for CurrentTaskGuard<'_> {
     fn drop(&mut self) {
         let previous = self.previous.take();
         *self.slot = CURRENT_TASK.with(|c| c.replace(previous));
-    }
-}
-
-/// A cancellation in progress: futures dropped inside it forward its message to the tasks they
-/// were awaiting, and those tasks are collected so the canceller can wait for them to stop.
-struct DropScope {
-    message: Option<Arc<str>>,
-    forwarded: Vec<AnyTask>,
-}
-
-/// Runs `drop_it` (which drops futures) as part of a cancellation with `message`; returns the
-/// tasks that awaiting futures forwarded the cancellation to.
-pub(crate) fn drop_forwarding(message: Option<Arc<str>>, drop_it: impl FnOnce()) -> Vec<AnyTask> {
-    DROP_SCOPES.with(|s| {
-        s.borrow_mut().push(DropScope {
-            message,
-            forwarded: Vec::new(),
-        })
-    });
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            // Reached on unwind too, so the stack never keeps a stale scope.
-            DROP_SCOPES.with(|s| s.borrow_mut().pop());
-        }
-    }
-    let pop = Pop;
-    drop_it();
-    let scope = DROP_SCOPES.with(|s| s.borrow_mut().pop());
-    std::mem::forget(pop);
-    scope.map(|s| s.forwarded).unwrap_or_default()
-}
-
-/// Called when a future that was awaiting `task` is dropped: cancels `task` with the message of
-/// the cancellation in progress (none if the drop is not part of one), and records it.
-pub(crate) fn forward_cancel(task: AnyTask) {
-    let message = DROP_SCOPES.with(|s| s.borrow().last().map(|scope| scope.message.clone()));
-    let cancelled = task.cancel_with_arc(message.clone().flatten());
-    if cancelled && message.is_some() {
-        DROP_SCOPES.with(|s| {
-            if let Some(scope) = s.borrow_mut().last_mut() {
-                scope.forwarded.push(task);
-            }
-        });
     }
 }

@@ -2,55 +2,93 @@
 //! its task has ended, on the runtime (a job in the run queue, like Python's `call_soon`):
 //! never inline in the caller of `add_done_callback`, even for a task that has ended already.
 //! The callbacks of one task run in the order they were added (the task keeps them in one
-//! waiter, `core::DoneCallbacks`), and before the task's awaiters, gathers, waits and task group
-//! are told it has ended (`core::Waiters::notify`). A panic in one is contained and reported on stderr. Shutdown
+//! waiter, `task/waiters.rs`), and before the task's awaiters, gathers, waits and task group
+//! are told it has ended (`Waiters::notify`). A panic in one is contained and reported on stderr.
+//! Shutdown
 //! waits for the callbacks of the tasks it ended, so they run before `run` returns.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::Poll;
-
-use atomic_waker::AtomicWaker;
 
 use crate::contain;
-use crate::context;
+use crate::handle::any::AnyTask;
+use crate::handle::task::Task;
 use crate::runtime::scheduler::Runnable;
 use crate::runtime::Shared;
-use crate::sync::{AtomicUsize, Ordering};
-use crate::task::any::AnyTask;
-use crate::task::core::{DoneCallback, ScheduleCallbacks};
+use crate::task::waiters::{DoneCallback, ScheduleCallbacks};
 
-/// A runtime's count of callback jobs queued and not yet run, for shutdown.
-#[derive(Default)]
-pub(crate) struct PendingCallbacks {
-    pending: AtomicUsize,
-    idle: AtomicWaker,
+impl<T> Task<T> {
+    /// Runs `f` once the task has ended, with the task (Python's
+    /// `task.add_done_callback(fn)`): exactly once, after completion, on the runtime — soon
+    /// after, if the task has ended already, never inline in the caller (Python's `call_soon`).
+    /// The callbacks of a task run in the order they were added, outside any task
+    /// ([`current_task`](crate::current_task) is `None` there, and they may spawn tasks); those
+    /// of tasks ended by shutdown run before `run` returns. A panic in `f` is contained and
+    /// reported on stderr.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::sync::{Arc, Mutex};
+    /// asyncio::run(async {
+    ///     let log = Arc::new(Mutex::new(Vec::new()));
+    ///     let task = asyncio::spawn(async { 6 * 7 });
+    ///     for n in 1..=2 {
+    ///         let log = log.clone();
+    ///         task.add_done_callback(move |t| log.lock().unwrap().push(format!("{} done ({n})", t.name())));
+    ///     }
+    ///     assert_eq!(task.clone().await, Ok(42));
+    ///     asyncio::yield_now().await; // the callbacks run soon after the end, in order
+    ///     let name = task.name();
+    ///     assert_eq!(*log.lock().unwrap(), [format!("{name} done (1)"), format!("{name} done (2)")]);
+    /// });
+    /// ```
+    pub fn add_done_callback(&self, f: impl FnOnce(&AnyTask) + Send + 'static)
+    where
+        T: Send + 'static,
+    {
+        crate::done_callback::add_done_callback(&self.to_any(), f);
+    }
 }
 
-impl PendingCallbacks {
-    /// Ready once no callback job is queued.
-    pub(crate) async fn idle(&self) {
-        std::future::poll_fn(|cx| {
-            if self.pending.load(Ordering::Acquire) == 0 {
-                return Poll::Ready(());
-            }
-            self.idle.register(cx.waker());
-            if self.pending.load(Ordering::Acquire) == 0 {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
-        })
-        .await;
+impl AnyTask {
+    /// Runs `f` once the task has ended, with the task (Python's `add_done_callback`): exactly
+    /// once, after completion, on the runtime — soon after, if the task has ended already, never
+    /// inline in the caller. The callbacks of a task run in the order they were added; those of
+    /// tasks ended by shutdown run before `run` returns. A panic in `f` is contained and
+    /// reported on stderr. See [`Task::add_done_callback`].
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::sync::{Arc, Mutex};
+    /// asyncio::run(async {
+    ///     let seen = Arc::new(Mutex::new(Vec::new()));
+    ///     let any = asyncio::AnyTask::from(asyncio::spawn(async {}));
+    ///     let log = seen.clone();
+    ///     any.add_done_callback(move |task| log.lock().unwrap().push(task.done()));
+    ///     let _ = any.clone().await;
+    ///     asyncio::yield_now().await; // the callback runs soon after the end
+    ///     assert_eq!(*seen.lock().unwrap(), [true]);
+    /// });
+    /// ```
+    pub fn add_done_callback(&self, f: impl FnOnce(&AnyTask) + Send + 'static) {
+        crate::done_callback::add_done_callback(self, f);
     }
+}
 
-    fn add(&self) {
-        self.pending.fetch_add(1, Ordering::AcqRel);
-    }
-
-    fn done(&self) {
-        if self.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.idle.wake();
+/// See [`Task::add_done_callback`](crate::Task::add_done_callback).
+fn add_done_callback(task: &AnyTask, f: impl FnOnce(&AnyTask) + Send + 'static) {
+    let me = task.clone();
+    let callback: DoneCallback = Box::new(move || {
+        if let Err(panicked) = contain::catch(|| f(&me)) {
+            contain::report(&me.name(), "a done callback", &panicked);
         }
+    });
+    let shared = crate::runtime::with_runtime(Arc::clone);
+    let mut when_done = || -> ScheduleCallbacks {
+        let shared = shared.clone();
+        Box::new(move |callbacks, then| schedule(shared.as_ref(), callbacks, then))
+    };
+    if let Err(callback) = task.core().add_done_callback(callback, &mut when_done) {
+        schedule(shared.as_ref(), vec![callback], Box::new(|| {}));
     }
 }
 
@@ -95,23 +133,5 @@ fn schedule(shared: Option<&Arc<Shared>>, callbacks: Vec<DoneCallback>, then: Do
             }));
         }
         None => run_all(callbacks, then),
-    }
-}
-
-/// See [`Task::add_done_callback`](crate::Task::add_done_callback).
-pub(crate) fn add_done_callback(task: &AnyTask, f: impl FnOnce(&AnyTask) + Send + 'static) {
-    let me = task.clone();
-    let callback: DoneCallback = Box::new(move || {
-        if let Err(panicked) = contain::catch(|| f(&me)) {
-            contain::report(&me.name(), "a done callback", &panicked);
-        }
-    });
-    let shared = context::with_runtime(Arc::clone);
-    let mut when_done = || -> ScheduleCallbacks {
-        let shared = shared.clone();
-        Box::new(move |callbacks, then| schedule(shared.as_ref(), callbacks, then))
-    };
-    if let Err(callback) = task.core().add_done_callback(callback, &mut when_done) {
-        schedule(shared.as_ref(), vec![callback], Box::new(|| {}));
     }
 }

@@ -108,6 +108,11 @@ impl Cancelled {
         Cancelled { message }
     }
 
+    /// The message, shared (for a re-raise).
+    pub(crate) fn into_message(self) -> Option<Arc<str>> {
+        self.message
+    }
+
     /// The message of the cancellation request that was delivered (the first one, CAN-04).
     ///
     /// ```
@@ -122,44 +127,6 @@ impl Cancelled {
     /// ```
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
-    }
-}
-
-impl Cancelled {
-    /// Re-raises this cancellation in the current task (Python's bare `raise` in an
-    /// `except CancelledError` block): the task stops at this await and ends cancelled with the
-    /// same message. An enclosing [`catch_cancel`](crate::catch_cancel) catches it again.
-    ///
-    /// Never completes, so it fits any return type: `return cancelled.reraise().await;`.
-    ///
-    /// # Panics
-    /// Outside a task.
-    ///
-    /// ```
-    /// # use asyncio_runtime as asyncio;
-    /// use std::time::Duration;
-    /// asyncio::run(async {
-    ///     let task = asyncio::spawn(async {
-    ///         match asyncio::catch_cancel(asyncio::sleep(Duration::from_secs(10))).await {
-    ///             Ok(()) => "slept",
-    ///             Err(cancelled) => {
-    ///                 asyncio::sleep(Duration::from_millis(1)).await; // async cleanup (CAN-07)
-    ///                 cancelled.reraise().await
-    ///             }
-    ///         }
-    ///     });
-    ///     asyncio::yield_now().await;
-    ///     task.cancel_with("bye");
-    ///     let asyncio::TaskError::Cancelled(c) = task.await.unwrap_err() else { unreachable!() };
-    ///     assert_eq!(c.message(), Some("bye"));
-    /// });
-    /// ```
-    pub async fn reraise<T>(self) -> T {
-        let task =
-            crate::context::current_task().expect("Cancelled::reraise called outside a task");
-        // Re-raising is not a new request: Python's cancelling() count stays as it is.
-        let _ = task.reraise(self.message);
-        std::future::pending().await
     }
 }
 

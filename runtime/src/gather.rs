@@ -5,12 +5,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::context;
+use crate::cancel::forward;
 use crate::error::TaskError;
+use crate::handle::any::AnyTask;
+use crate::handle::task::Task;
 use crate::spawn::IntoTask;
-use crate::task::any::AnyTask;
-use crate::task::core::ErasedCore;
-use crate::task::handle::Task;
+use crate::task::erased::ErasedCore;
 use crate::watch::{stop_watching, Until, Watch};
 
 /// The children of a gather, seen without their types.
@@ -25,7 +25,7 @@ impl Children for [AnyTask] {
         self.len()
     }
     fn core(&self, index: usize) -> &dyn ErasedCore {
-        self[index].core()
+        &**self[index].core()
     }
     fn any(&self, index: usize) -> AnyTask {
         self[index].clone()
@@ -121,7 +121,7 @@ impl Gathering {
         self.deregister(children);
         for index in 0..children.count() {
             if !children.core(index).header().is_done() {
-                context::forward_cancel(children.any(index));
+                forward::forward(children.any(index).core().clone());
             }
         }
     }

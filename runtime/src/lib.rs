@@ -29,10 +29,10 @@ mod cancel;
 mod contain;
 mod context;
 mod coordination;
-mod ctrl_c;
 mod done_callback;
 mod error;
 mod gather;
+mod handle;
 mod id;
 mod runtime;
 mod spawn;
@@ -63,7 +63,6 @@ pub mod __private;
 
 pub use crate::as_completed::{as_completed, AsCompleted};
 pub use crate::cancel::catch::{catch_cancel, CatchCancel};
-pub use crate::cancel::shield::shield;
 pub use crate::coordination::{
     Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionGuard, Event, LifoQueue,
     Lock, LockGuard, PriorityQueue, Queue, QueueShutDown, Semaphore, SemaphoreGuard, TryGetError,
@@ -73,17 +72,18 @@ pub use crate::error::{Cancelled, Panicked, TaskError, TimeoutError};
 pub use crate::gather::{
     gather, gather_all, Gather, GatherAll, GatherAllSettled, GatherSettled, GatherTuple,
 };
+pub use crate::handle::any::AnyTask;
+pub use crate::handle::shield::shield;
+pub use crate::handle::task::{Task, TaskFuture};
 pub use crate::id::TaskId;
 pub use crate::runtime::config::{Flavor, RunConfig};
 pub use crate::runtime::run;
 pub use crate::spawn::{all_tasks, current_task, spawn, spawn_named, IntoTask};
-pub use crate::task::any::AnyTask;
-pub use crate::task::handle::{Task, TaskFuture};
 pub use crate::task_group::{
     task_group, TaskGroup, TaskGroupClosed, TaskGroupError, TaskGroupFailure,
 };
-pub use crate::time::{sleep, wait_for, yield_now};
-pub use crate::timeout::{timeout, timeout_at, Timeout};
+pub use crate::time::{sleep, yield_now};
+pub use crate::timeout::{timeout, timeout_at, wait_for, Timeout};
 pub use crate::to_thread::to_thread;
 pub use crate::try_gather::{try_gather, try_gather_all, TryGather, TryGatherAll, TryGatherTuple};
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

@@ -2,12 +2,11 @@
 
 use std::future::Future;
 
-use crate::context;
+use crate::handle::any::AnyTask;
+use crate::handle::task::Task;
 use crate::id::TaskId;
 use crate::runtime::cell::TaskCell;
-use crate::task::core::TaskName;
-use crate::task::handle::Task;
-use crate::AnyTask;
+use crate::task::header::TaskName;
 
 /// Schedules `future` as a new task of the running runtime and returns its handle at once
 /// (Python's `asyncio.create_task`); what `spawn!(future)` calls.
@@ -64,7 +63,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let spawned = context::with_runtime(|rt| {
+    let spawned = crate::runtime::with_runtime(|rt| {
         let id = TaskId::next();
         let (_, cell) = rt
             .registry
@@ -153,7 +152,7 @@ where
 /// });
 /// ```
 pub fn current_task() -> Option<AnyTask> {
-    context::current_task()
+    AnyTask::current()
 }
 
 /// Every task of the running runtime that is not done yet, the current one included (Python's
@@ -171,5 +170,5 @@ pub fn current_task() -> Option<AnyTask> {
 /// });
 /// ```
 pub fn all_tasks() -> std::collections::HashSet<AnyTask> {
-    context::with_runtime(|rt| rt.registry.live_set()).unwrap_or_default()
+    crate::runtime::with_runtime(|rt| rt.registry.live_set()).unwrap_or_default()
 }

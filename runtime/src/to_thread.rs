@@ -16,9 +16,8 @@ use std::task::Poll;
 
 use atomic_waker::AtomicWaker;
 
-use crate::context;
+use crate::handle::task::Task;
 use crate::spawn::spawn;
-use crate::task::handle::Task;
 
 /// Runs the blocking function `f` on a thread of the runtime's blocking pool and returns its
 /// [`Task`] at once (Python's `asyncio.to_thread`). The event loop keeps running meanwhile.
@@ -33,7 +32,7 @@ use crate::task::handle::Task;
 ///   `min(32, CPUs + 4)`); further jobs queue, in order. Threads start on demand and leave
 ///   after 10 s without work.
 /// - The task is like any other: awaitable (and, for `T: Clone`, awaitable many times), in
-///   [`all_tasks`](crate::all_tasks), cancellable. `f` is handed to the pool when the task first
+///   `all_tasks()`, cancellable. `f` is handed to the pool when the task first
 ///   runs, so a task cancelled before that (or while its job waits in the queue) never runs `f`.
 ///   Once `f` runs, a cancel stops the awaiters waiting and ends the task cancelled at once,
 ///   while the thread runs `f` to its end (a thread cannot be interrupted; Python does the same)
@@ -78,7 +77,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let Some(pool) = context::with_runtime(|rt| rt.blocking.clone()) else {
+    let Some(pool) = crate::runtime::with_runtime(|rt| rt.blocking.clone()) else {
         panic!(
             "asyncio::to_thread needs a running asyncio runtime on this thread: start one with \
              #[asyncio::async_main] on main, #[asyncio::async_test] on a test, or \

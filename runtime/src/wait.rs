@@ -11,8 +11,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::backend::{self, Sleep};
-use crate::task::any::AnyTask;
-use crate::task::handle::Task;
+use crate::handle::any::AnyTask;
+use crate::handle::task::Task;
 use crate::watch::{stop_watching, Until, Watch};
 
 /// When [`wait`] returns (Python's `return_when`).
@@ -207,7 +207,7 @@ impl<W> Wait<W> {
         if let Some(state) = self.state.as_mut() {
             stop_watching(
                 &mut state.keys,
-                self.items.iter().map(|(_, task)| task.core()),
+                self.items.iter().map(|(_, task)| &**task.core()),
             );
         }
     }
@@ -224,7 +224,7 @@ impl<W: Waitable + Unpin> Future for Wait<W> {
                 ReturnWhen::FirstCompleted => Until::FirstEnded,
                 ReturnWhen::FirstException => Until::FirstPanic,
             };
-            let tasks = this.items.iter().map(|(_, task)| task.core());
+            let tasks = this.items.iter().map(|(_, task)| &**task.core());
             let (watch, keys) = Watch::start(tasks, until, cx.waker());
             let timer = this.timeout.map(backend::sleep_boxed);
             this.state = Some(Watching { watch, keys, timer });

@@ -6,7 +6,9 @@ use std::task::Waker;
 
 use atomic_waker::AtomicWaker;
 
-use crate::task::core::{CompletionListener, Ended, ErasedCore, Listen};
+use crate::task::erased::ErasedCore;
+use crate::task::state::Ended;
+use crate::task::waiters::{CompletionListener, Listen};
 
 /// When the watcher wants to be woken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,10 +6,9 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::cancel::all_ended::StopAll;
-use crate::context;
+use super::deliver::Delivery;
+use super::scope::CatchScope;
 use crate::error::Cancelled;
-use crate::task::any::AnyTask;
 
 /// Runs `future` (any [`IntoFuture`], e.g. a [`Task`](crate::Task)), catching a cancellation of the current task that arrives while it is pending:
 /// Python's `try: await fut` / `except CancelledError:`.
@@ -44,9 +43,8 @@ use crate::task::any::AnyTask;
 pub fn catch_cancel<F: IntoFuture>(future: F) -> CatchCancel<F::IntoFuture> {
     CatchCancel {
         future: Some(future.into_future()),
-        task: None,
-        level: 0,
-        stopping: None,
+        scope: CatchScope::default(),
+        delivery: None,
     }
 }
 
@@ -63,19 +61,10 @@ pin_project! {
     pub struct CatchCancel<F> {
         #[pin]
         future: Option<F>,
-        // The task this future is pending in, while it counts as a catching scope there.
-        task: Option<AnyTask>,
-        // Its depth among the catching scopes of the task.
-        level: u32,
-        stopping: Option<(StopAll, Cancelled)>,
-    }
-
-    impl<F> PinnedDrop for CatchCancel<F> {
-        fn drop(this: Pin<&mut Self>) {
-            if let Some(task) = this.project().task.take() {
-                task.core().header().leave_catch();
-            }
-        }
+        // A catching scope of the task this future is pending in.
+        scope: CatchScope,
+        // The cancellation being delivered, once taken.
+        delivery: Option<Delivery>,
     }
 }
 
@@ -84,24 +73,13 @@ impl<F: Future> Future for CatchCancel<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        if let Some((stop, _)) = this.stopping.as_mut() {
-            std::task::ready!(stop.poll_stopped(cx));
-            let (_, cancelled) = this.stopping.take().expect("checked above");
-            return Poll::Ready(Err(cancelled));
+        if let Some(delivery) = this.delivery.as_mut() {
+            return delivery.poll_delivered(cx).map(Err);
         }
-        if this.task.is_none() && this.future.is_some() {
-            if let Some(task) = context::current_task() {
-                *this.level = task.core().header().enter_catch();
-                *this.task = Some(task);
-            }
-        }
+        this.scope.enter();
         // Innermost scope with a cancellation pending: it is raised at the current await, even
         // if what the future awaits has completed meanwhile (Python raises at that await too).
-        let raise_now = this
-            .task
-            .as_ref()
-            .is_some_and(|t| t.core().header().pending_for_innermost(*this.level));
-        if !raise_now {
+        if !this.scope.pending_here() {
             let future = this
                 .future
                 .as_mut()
@@ -109,32 +87,18 @@ impl<F: Future> Future for CatchCancel<F> {
                 .expect("CatchCancel polled after completion");
             if let Poll::Ready(value) = future.poll(cx) {
                 this.future.set(None);
-                leave(this.task);
+                this.scope.leave();
                 return Poll::Ready(Ok(value));
             }
         }
-        let Some(message) = this
-            .task
-            .as_ref()
-            .and_then(|t| t.core().take_pending_cancel())
-        else {
+        let Some(request) = this.scope.take() else {
             return Poll::Pending;
         };
-        leave(this.task);
+        this.scope.leave();
         let future = &mut this.future;
-        let forwarded = context::drop_forwarding(message.clone(), || future.set(None));
-        let cancelled = Cancelled::new(message);
-        let mut stop = StopAll::new(forwarded);
-        if stop.poll_stopped(cx).is_ready() {
-            return Poll::Ready(Err(cancelled));
-        }
-        *this.stopping = Some((stop, cancelled));
-        Poll::Pending
-    }
-}
-
-fn leave(task: &mut Option<AnyTask>) {
-    if let Some(task) = task.take() {
-        task.core().header().leave_catch();
+        let delivery = this
+            .delivery
+            .insert(Delivery::start(request, || future.set(None)));
+        delivery.poll_delivered(cx).map(Err)
     }
 }

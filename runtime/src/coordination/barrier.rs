@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::error::BrokenBarrierError;
-use super::lock_state;
+use super::wait_list::lock_state;
 use super::wait_list::{Key, WaitList, Wakeups};
 use crate::sync::Mutex;
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::lock::{Lock, LockGuard, LockShared};
-use super::lock_state;
+use super::wait_list::lock_state;
 use super::wait_list::{Key, WaitList, Wakeups};
 use crate::sync::Mutex;
 

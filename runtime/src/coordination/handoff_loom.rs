@@ -10,8 +10,8 @@ use std::task::{Context, Poll, Waker};
 
 use loom::thread;
 
-use crate::task::core::loom_models::model;
-use crate::{Lock, Queue, Semaphore};
+use crate::coordination::{Lock, Queue, Semaphore};
+use crate::sync::model;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
@@ -184,7 +184,7 @@ fn loom_semaphore_fast_release_racing_a_waiter_going_to_sleep_is_never_lost() {
 /// (directly, or by the cancelled one passing it on), and gets the lock.
 #[test]
 fn loom_condition_notify_racing_a_cancelled_waiter_reaches_the_other() {
-    use crate::Condition;
+    use crate::coordination::Condition;
     model("coordination: Condition notify × cancelled waiter", || {
         let cond = Condition::new(0u32);
         let waiter = || -> BoxFuture<u32> {

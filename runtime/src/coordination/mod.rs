@@ -29,16 +29,6 @@ pub use lock::{Lock, LockGuard};
 pub use queue::{LifoQueue, PriorityQueue, Queue};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};
 
-use crate::sync::{Mutex, MutexGuard};
-
-/// Locks a primitive's state, recovering from poisoning: no user code runs inside these
-/// critical sections, so a panic there cannot leave the state half-updated.
-fn lock_state<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 #[cfg(all(test, asyncio_loom))]
 #[path = "handoff_loom.rs"]
 mod loom_models;

@@ -19,6 +19,8 @@ use std::task::Waker;
 
 use slab::Slab;
 
+use crate::sync::{Mutex, MutexGuard};
+
 const NIL: usize = usize::MAX;
 
 /// The ticket of a waiting future: the index of its node.
@@ -212,4 +214,12 @@ mod tests {
         assert_eq!(list.len(), 0);
         assert!(matches!(list.notify_first(3), Err(3)));
     }
+}
+
+/// Locks a primitive's state, recovering from poisoning: no user code runs inside these
+/// critical sections, so a panic there cannot leave the state half-updated.
+pub(crate) fn lock_state<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -1,6 +1,6 @@
 //! What runs a task's future: it drives the user's future, delivers cancellation at suspension
 //! points, contains panics, and records the outcome in the task's `Core`. A spawned task keeps
-//! its [`Body`] in its cell (`cell.rs`); the main task is a [`MainHarness`] that `run` blocks on.
+//! its [`Body`] in its cell (`cell.rs`); the main task in its harness (`main_task.rs`).
 
 use std::any::Any;
 use std::future::Future;
@@ -11,18 +11,17 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::cancel::deliver::Delivery;
+use crate::cancel::scope;
 use crate::contain;
-use crate::context::{self, CurrentTaskGuard};
-use atomic_waker::AtomicWaker;
-
-use crate::cancel::all_ended::StopAll;
+use crate::context::CurrentTaskGuard;
 use crate::error::{Cancelled, Panicked, TaskError};
-use crate::runtime::registry::RegistryKey;
-use crate::task::core::{Core, ErasedCore, HasCore};
+use crate::task::core::Core;
+use crate::task::erased::ErasedCore;
 
 pin_project! {
     /// Drives one task's future: the part of a task that a spawned task keeps in its
-    /// [`TaskCell`](crate::runtime::cell::TaskCell) and the main task in a [`MainHarness`].
+    /// [`TaskCell`](crate::runtime::cell::TaskCell) and the main task in its harness.
     ///
     /// Cancellation is delivered here: when a cancel is pending, the future is dropped in place
     /// (its destructors are the task's `finally`) instead of being polled, unless a `catch_cancel`
@@ -32,8 +31,9 @@ pin_project! {
     pub(crate) struct Body<F: Future> {
         #[pin]
         future: Option<F>,
-        // Boxed: rarely used, and it would otherwise make every task bigger.
-        stopping: Option<Box<(StopAll, Option<Arc<str>>)>>,
+        // The cancellation being delivered, while the tasks it was forwarded to end. Boxed:
+        // rarely used, and it would otherwise make every task bigger.
+        delivery: Option<Box<Delivery>>,
         // No `finished` flag: the body has finished exactly when its `Core` is complete (only
         // the body, or its owner's teardown, completes it).
     }
@@ -47,7 +47,7 @@ where
     pub(crate) fn new(future: F) -> Self {
         Body {
             future: Some(future),
-            stopping: None,
+            delivery: None,
         }
     }
 
@@ -58,7 +58,7 @@ where
         if core.header().is_done() {
             return false;
         }
-        *this.stopping = None;
+        *this.delivery = None;
         let future = &mut this.future;
         if let Err(panic) = contain::catch(|| future.set(None)) {
             contain::report(&core.header().name(), "the future's destructor", &panic);
@@ -81,17 +81,14 @@ where
         }
         let header = core.header();
 
-        if let Some(stopping) = body.stopping.as_mut() {
-            let (stop, message) = &mut **stopping;
-            if stop.poll_stopped(cx).is_pending() {
-                return Poll::Pending;
-            }
-            let message = message.take();
-            *body.stopping = None;
-            return finish(core, Err(TaskError::Cancelled(Cancelled::new(message))));
+        if let Some(delivery) = body.delivery.as_mut() {
+            let cancelled = std::task::ready!(delivery.poll_delivered(cx));
+            *body.delivery = None;
+            return finish(core, Err(TaskError::Cancelled(cancelled)));
         }
 
-        let deliver_now = header.cancel_pending() && header.catch_depth() == 0;
+        // The body is the task's outermost catching scope (level 0).
+        let deliver_now = scope::pending_at(header, 0);
         if !deliver_now {
             // Read in this order: a request counts itself before it sets the pending bit (both
             // under the task's lock), so a count that includes a request whose bit we did not
@@ -168,12 +165,12 @@ where
         }
 
         // Deliver the pending cancellation: drop the future at its suspension point.
-        let message = core.take_pending_cancel().flatten();
+        let request = core.take_request().unwrap_or_default();
         let mut drop_panic = None;
-        let forwarded = {
+        let mut delivery = {
             let _current = CurrentTaskGuard::enter(this);
             let future = &mut body.future;
-            context::drop_forwarding(message.clone(), || {
+            Delivery::start(request, || {
                 if let Err(panic) = contain::catch(|| future.set(None)) {
                     drop_panic = Some(TaskError::Panicked(panic));
                 }
@@ -183,14 +180,10 @@ where
             // A destructor panicked while being cancelled: that panic is the outcome (BG-05).
             return finish(core, Err(error));
         }
-        if forwarded.is_empty() {
-            return finish(core, Err(TaskError::Cancelled(Cancelled::new(message))));
+        if let Poll::Ready(cancelled) = delivery.poll_delivered(cx) {
+            return finish(core, Err(TaskError::Cancelled(cancelled)));
         }
-        let mut stop = StopAll::new(forwarded);
-        if stop.poll_stopped(cx).is_ready() {
-            return finish(core, Err(TaskError::Cancelled(Cancelled::new(message))));
-        }
-        *body.stopping = Some(Box::new((stop, message)));
+        *body.delivery = Some(Box::new(delivery));
         Poll::Pending
     }
 }
@@ -203,114 +196,4 @@ fn finish<T>(core: &Core<T>, outcome: Result<T, TaskError>) -> Poll<()> {
 /// Turns a panic payload into a [`TaskError`].
 pub(crate) fn panicked(payload: &(dyn Any + Send)) -> TaskError {
     TaskError::Panicked(Panicked::from_payload(payload))
-}
-
-/// The main task's state: its `Core`, and the waker of `run` that polls it, which a `cancel()`
-/// wakes.
-pub(crate) struct MainCore {
-    core: Core<()>,
-    waker: AtomicWaker,
-}
-
-impl MainCore {
-    pub(crate) fn new() -> Self {
-        MainCore {
-            core: Core::new(None),
-            waker: AtomicWaker::new(),
-        }
-    }
-}
-
-impl HasCore for MainCore {
-    type Output = ();
-
-    fn core(&self) -> &Core<()> {
-        &self.core
-    }
-
-    fn wake_for_cancel(this: Arc<Self>) {
-        this.waker.wake();
-    }
-}
-
-pin_project! {
-    /// The main task: `run` blocks on it rather than spawning it, as its future need not be
-    /// `Send` or `'static`.
-    pub(crate) struct MainHarness<F: Future<Output = ()>> {
-        core: Arc<MainCore>,
-        this: Option<Arc<dyn ErasedCore>>,
-        registration: Option<RegistryKey>,
-        #[pin]
-        body: Body<F>,
-    }
-
-    impl<F: Future<Output = ()>> PinnedDrop for MainHarness<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if !this.core.core.header().is_done() {
-                // Dropped unfinished (a panic unwinding through `run`): its awaiters must not
-                // wait forever.
-                this.core.core.complete(Err(TaskError::Cancelled(Cancelled::new(None))));
-                unregister(this.registration);
-            }
-        }
-    }
-}
-
-impl<F: Future<Output = ()>> MainHarness<F> {
-    pub(crate) fn new(core: Arc<MainCore>, registration: RegistryKey, future: F) -> Self {
-        let this: Arc<dyn ErasedCore> = core.clone();
-        MainHarness {
-            core,
-            this: Some(this),
-            registration: Some(registration),
-            body: Body::new(future),
-        }
-    }
-}
-
-fn unregister(registration: &mut Option<RegistryKey>) {
-    if let Some(key) = registration.take() {
-        let _ = context::with_runtime(|rt| rt.registry.remove(key));
-    }
-}
-
-impl<F: Future<Output = ()>> Future for MainHarness<F> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.project();
-        this.core.waker.register(cx.waker());
-        std::task::ready!(this.body.poll(&this.core.core, this.this, cx));
-        unregister(this.registration);
-        Poll::Ready(())
-    }
-}
-
-pin_project! {
-    /// Catches a panic of the inner future, keeping the payload (for `run`, which re-raises
-    /// `main`'s panic after shutdown).
-    pub(crate) struct CatchUnwind<F> {
-        #[pin]
-        future: F,
-    }
-}
-
-impl<F> CatchUnwind<F> {
-    pub(crate) fn new(future: F) -> Self {
-        CatchUnwind { future }
-    }
-}
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let future = self.project().future;
-        match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
-            Err(payload) => Poll::Ready(Err(payload)),
-        }
-    }
 }

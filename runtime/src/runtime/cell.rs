@@ -1,75 +1,23 @@
-//! A spawned task in one allocation: its [`Core`] (what its handles see), its scheduling state,
-//! and its future. The cell is the task's waker, its entry in the run queue and in the registry,
-//! and what every `Task`/`AnyTask` handle points at.
-//!
-//! # Scheduling states
-//!
-//! ```text
-//!   idle ──wake──► SCHEDULED ──popped, run()──► RUNNING ──Pending──► idle
-//!                      ▲                           │ wake
-//!                      └──── Pending, requeued ◄── RUNNING+SCHEDULED
-//!   any ──body Ready (or teardown)──► FINISHED (wakes are ignored from now on)
-//! ```
-//!
-//! A wake sets `SCHEDULED` and only the waker that set it on an idle task pushes the task, so a
-//! task is in the queue at most once; a wake during a poll is not lost, the runner requeues the
-//! task when the poll returns. Only the runner that moved `SCHEDULED` to `RUNNING` polls, so the
-//! future is never polled on two threads at once. `loom` models: `cell_loom.rs`.
+//! A spawned task in one allocation: its [`Core`] (what its handles see, with its scheduling
+//! state, `task/state.rs`), and its [`Body`] (the future). The cell is the task's waker, its
+//! entry in the run queue and in the registry, and what every `Task`/`AnyTask` handle points at.
+//! Only the runner that moved the task from scheduled to running polls it, so the future is
+//! never polled on two threads at once.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
+use super::body::Body;
+use super::registry::RegistryKey;
+use super::scheduler::Runnable;
+use super::shared::Shared;
 use crate::contain;
 use crate::id::TaskId;
-use crate::runtime::body::Body;
-use crate::runtime::registry::RegistryKey;
-use crate::runtime::scheduler::Runnable;
-use crate::runtime::Shared;
-use crate::sync::{AtomicU8, Ordering};
-use crate::task::core::{Core, ErasedCore, HasCore, TaskName};
-
-/// In the run queue, or to be put back there when the current poll returns.
-pub(crate) const SCHEDULED: u8 = 1;
-/// Being polled.
-pub(crate) const RUNNING: u8 = 2;
-/// The body has ended; wakes are ignored.
-pub(crate) const FINISHED: u8 = 4;
-
-/// The scheduling state word of a task; see the module docs. Kept in the task's `Header`.
-pub(crate) struct Schedule(AtomicU8);
-
-impl Schedule {
-    /// A new task is scheduled at once.
-    pub(crate) fn new_scheduled() -> Self {
-        Schedule(AtomicU8::new(SCHEDULED))
-    }
-
-    /// A wake: `true` if the caller must push the task to the queue.
-    pub(crate) fn wake(&self) -> bool {
-        let previous = self.0.fetch_or(SCHEDULED, Ordering::AcqRel);
-        previous & (SCHEDULED | RUNNING | FINISHED) == 0
-    }
-
-    /// A runner took the task from the queue: `true` if it is to be polled (not finished).
-    pub(crate) fn start(&self) -> bool {
-        self.0
-            .compare_exchange(SCHEDULED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-    }
-
-    /// The poll returned `Pending`: `true` if the task was woken meanwhile and must be pushed
-    /// back to the queue.
-    pub(crate) fn stop(&self) -> bool {
-        self.0.fetch_and(!RUNNING, Ordering::AcqRel) & SCHEDULED != 0
-    }
-
-    /// The body has ended.
-    pub(crate) fn finish(&self) {
-        self.0.store(FINISHED, Ordering::Release);
-    }
-}
+use crate::task::core::Core;
+use crate::task::erased::{CoreOwner, ErasedCore};
+use crate::task::header::TaskName;
 
 /// One spawned task; see the module docs.
 pub(crate) struct TaskCell<F: Future> {
@@ -130,7 +78,7 @@ where
     }
 }
 
-impl<F> HasCore for TaskCell<F>
+impl<F> CoreOwner for TaskCell<F>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -141,11 +89,11 @@ where
         &self.core
     }
 
-    fn wake_for_cancel(this: Arc<Self>) {
-        Wake::wake(this);
+    fn wake_owned(self: Arc<Self>) {
+        Wake::wake(self);
     }
 
-    fn abort(&self) -> bool {
+    fn abort_owned(&self) -> bool {
         let ended = self.with_body(|body| body.abandon(&self.core));
         if ended {
             self.finished();
@@ -183,7 +131,7 @@ where
 {
     fn drop(&mut self) {
         let cell = self.0;
-        if let Err(panic) = contain::catch(|| HasCore::abort(cell)) {
+        if let Err(panic) = contain::catch(|| CoreOwner::abort_owned(cell)) {
             contain::report(
                 &cell.core.header().name(),
                 "the runtime, abandoning",
@@ -236,10 +184,6 @@ where
         }
     }
 }
-
-#[cfg(all(test, asyncio_loom))]
-#[path = "cell_loom.rs"]
-mod loom_models;
 
 #[cfg(test)]
 mod size_budget {

@@ -1,56 +1,49 @@
-//! Starting a runtime, running `main` as a task, and shutting down (Python's `asyncio.run`).
+//! Running tasks: starting a runtime, running `main` as a task, and shutting down (Python's
+//! `asyncio.run`).
+//!
+//! - `mod.rs`: [`run`] and [`RunConfig::run`], and what the threads of a runtime share;
+//!   `config.rs`: [`RunConfig`]; `current.rs`: which runtime this thread serves.
+//! - `scheduler.rs`: the run queue and the loop that drains it; `workers.rs`: the threads of a
+//!   multi-thread runtime; `registry.rs`: every live task, for `all_tasks()` and shutdown.
+//! - `cell.rs`: a spawned task (its core and body in one allocation); `main_task.rs`: the main
+//!   task; `body.rs`: what drives a task's future, delivers its cancellation and contains its
+//!   panics.
+//! - `shutdown.rs`: cancelling and awaiting what is left when `main` ends.
 
 pub(crate) mod body;
+pub(crate) mod callbacks;
 pub(crate) mod cell;
 pub(crate) mod config;
+pub(crate) mod ctrl_c;
+pub(crate) mod current;
+mod main_task;
 pub(crate) mod registry;
 pub(crate) mod scheduler;
+pub(crate) mod shared;
+mod shutdown;
+mod workers;
 
 use std::future::Future;
 use std::panic::resume_unwind;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::Poll;
-use std::thread::JoinHandle;
 
-use atomic_waker::AtomicWaker;
-
+use self::callbacks::PendingCallbacks;
+use self::ctrl_c::CtrlC;
+use self::current::RuntimeGuard;
+use self::main_task::{CatchUnwind, MainCore, MainHarness};
+use self::registry::Registry;
+use self::scheduler::{MainTicket, Scheduler};
+use self::shutdown::shutdown;
+use self::workers::Workers;
 use crate::backend;
 use crate::blocking::BlockingPool;
-use crate::cancel::all_ended::StopAll;
-use crate::context::RuntimeGuard;
-use crate::ctrl_c::{self, CtrlC};
-use crate::done_callback::PendingCallbacks;
 use crate::error::TaskError;
-use crate::runtime::body::{CatchUnwind, MainCore, MainHarness};
-use crate::runtime::config::RunConfig;
-use crate::runtime::registry::Registry;
-use crate::runtime::scheduler::{MainTicket, Scheduler};
-use crate::task::any::AnyTask;
-use crate::task::core::HasCore;
-
-/// What the threads of one runtime share.
-pub(crate) struct Shared {
-    pub(crate) scheduler: Scheduler,
-    pub(crate) registry: Registry,
-    /// Where `to_thread` runs its functions; closed at teardown (see `to_thread`).
-    pub(crate) blocking: BlockingPool,
-    /// Done callbacks queued and not yet run, which shutdown waits for.
-    pub(crate) callbacks: PendingCallbacks,
-}
-
-/// Ends a runtime, normally or while unwinding: whatever still runs is aborted (its future
-/// dropped, its awaiters told it was cancelled) and the queue is emptied, so no task outlives
-/// the runtime and the cycles between tasks and the runtime are broken.
-struct Teardown(Arc<Shared>);
-
-impl Drop for Teardown {
-    fn drop(&mut self) {
-        self.0.registry.abort_all();
-        self.0.scheduler.close();
-        self.0.blocking.close();
-    }
-}
+use crate::handle::any::AnyTask;
+use crate::task::erased::CoreOwner;
+pub(crate) use config::RunConfig;
+pub(crate) use current::with_runtime;
+pub(crate) use shared::Shared;
+use shared::Teardown;
 
 /// Runs `main` as the main task of a new [`Flavor::CurrentThread`](crate::Flavor) runtime and
 /// returns its output: Python's `asyncio.run(main())`.
@@ -121,7 +114,7 @@ impl RunConfig {
             }
             Some(pool) => {
                 backend::block_on(program);
-                pool.stop();
+                pool.join();
             }
         }
 
@@ -153,124 +146,9 @@ impl RunConfig {
     }
 }
 
-/// Cancels every task still running and waits for all of them, including tasks spawned while
-/// shutting down, and for the done callbacks of the tasks that ended (which may spawn more).
-async fn shutdown(shared: &Shared) {
-    // Like Python's loop, let tasks that are already scheduled take their step first (BG-04).
-    crate::time::YieldNow::new().await;
-    loop {
-        let live = shared.registry.live();
-        if live.is_empty() {
-            shared.callbacks.idle().await;
-            if shared.registry.live().is_empty() {
-                return;
-            }
-            continue;
-        }
-        for task in &live {
-            let _ = task.cancel();
-        }
-        let mut stop = StopAll::new(live);
-        (&mut stop).await;
-        for task in stop.into_tasks() {
-            if let Some(TaskError::Panicked(p)) = task.error() {
-                eprintln!(
-                    "asyncio: {} ended with a panic during shutdown: {}",
-                    task.name(),
-                    p.message()
-                );
-            }
-        }
-    }
-}
-
-/// The worker threads of a multi-thread runtime.
-struct Workers {
-    stop: Arc<Stop>,
-    threads: Vec<JoinHandle<()>>,
-}
-
-/// Tells the workers to return once `main` and shutdown are over. One waker slot per worker,
-/// replaced rather than added to on every poll of the worker's run loop: memory stays flat
-/// however often a worker wakes up.
-struct Stop {
-    stopped: AtomicBool,
-    wakers: Vec<AtomicWaker>,
-}
-
-impl Stop {
-    fn new(workers: usize) -> Self {
-        Stop {
-            stopped: AtomicBool::new(false),
-            wakers: (0..workers).map(|_| AtomicWaker::new()).collect(),
-        }
-    }
-
-    fn stop(&self) {
-        self.stopped.store(true, Ordering::Release);
-        for waker in &self.wakers {
-            waker.wake();
-        }
-    }
-
-    /// Ready once [`stop`](Self::stop) was called; `worker` is the caller's index.
-    async fn stopped(&self, worker: usize) {
-        std::future::poll_fn(|cx| {
-            if self.stopped.load(Ordering::Acquire) {
-                return Poll::Ready(());
-            }
-            self.wakers[worker].register(cx.waker());
-            // Registered, then checked again: a `stop` in between is not missed.
-            if self.stopped.load(Ordering::Acquire) {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
-        })
-        .await;
-    }
-}
-
-impl Workers {
-    fn start(shared: &Arc<Shared>, n: usize) -> Self {
-        let stop = Arc::new(Stop::new(n));
-        let threads = (0..n)
-            .map(|i| {
-                let shared = shared.clone();
-                let stop = stop.clone();
-                std::thread::Builder::new()
-                    .name(format!("asyncio-worker-{i}"))
-                    .spawn(move || {
-                        let _runtime = RuntimeGuard::enter(shared.clone());
-                        backend::block_on(shared.scheduler.run(stop.stopped(i)));
-                    })
-                    .expect("failed to start an asyncio worker thread")
-            })
-            .collect();
-        Workers { stop, threads }
-    }
-
-    /// Stops and joins the workers (see `Drop`).
-    fn stop(self) {
-        drop(self);
-    }
-}
-
-impl Drop for Workers {
-    fn drop(&mut self) {
-        // Reached without `stop()` only while `run` unwinds. Join the threads before the
-        // runtime's teardown (dropped after this): teardown must not complete a task that a
-        // worker is polling, or remove its registry slot twice.
-        self.stop.stop();
-        for thread in std::mem::take(&mut self.threads) {
-            let _ = thread.join();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicU8;
+    use std::sync::atomic::{AtomicU8, Ordering};
     use std::time::Duration;
 
     use super::*;

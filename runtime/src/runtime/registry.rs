@@ -1,23 +1,22 @@
 //! Each runtime's set of live tasks, behind `all_tasks()` and shutdown.
 //!
-//! Sharded on a multi-thread runtime: a single `Mutex<HashMap>` made spawn ~1.9x slower than raw
-//! async-std under two threads. Each task is inserted into the shard picked by its id and
+//! Sharded on a multi-thread runtime, where a single lock was contended by every spawn. Each task is inserted into the shard picked by its id and
 //! remembers its slab key, so removal is O(1) and two threads rarely meet on the same lock.
 //!
 //! A current-thread runtime has one shard: its tasks are inserted and removed by one thread, so
 //! there is no contention to spread, and one slab filled and emptied in order is one stream of
-//! memory for the prefetcher instead of sixteen interleaved ones. At 1M tasks the cache misses on
-//! the slab entries were ~13% of spawn + await with sixteen shards (`perf`, docs/performance.md).
+//! memory for the prefetcher instead of sixteen interleaved ones (the measurements behind both
+//! choices: docs/performance.md).
 
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError};
 
 use slab::Slab;
 
+use crate::handle::any::AnyTask;
 use crate::id::TaskId;
 use crate::sync::{Mutex, MutexGuard};
-use crate::task::any::AnyTask;
-use crate::task::core::ErasedCore;
+use crate::task::erased::ErasedCore;
 
 /// Shards of a multi-thread runtime's registry.
 #[cfg(not(asyncio_loom))]
@@ -81,12 +80,12 @@ impl Registry {
     }
 
     /// Registers a task that exists already (the main task).
-    pub(crate) fn insert<C: ErasedCore>(&self, task: Arc<C>) -> RegistryKey {
+    pub(crate) fn insert<C: ErasedCore + 'static>(&self, task: Arc<C>) -> RegistryKey {
         self.insert_with(task.header().id(), |_| task).0
     }
 
     /// Registers the task with id `id` that `make` builds, knowing where it will sit.
-    pub(crate) fn insert_with<C: ErasedCore>(
+    pub(crate) fn insert_with<C: ErasedCore + 'static>(
         &self,
         id: TaskId,
         make: impl FnOnce(RegistryKey) -> Arc<C>,
@@ -145,10 +144,10 @@ impl Registry {
 
     /// The tasks that are not done, oldest first (shutdown cancels them in creation order, so
     /// that a single-threaded run is deterministic).
-    pub(crate) fn live(&self) -> Vec<AnyTask> {
+    pub(crate) fn live(&self) -> Vec<Arc<dyn ErasedCore>> {
         let mut all = Vec::with_capacity(self.len_upper_bound());
-        self.for_each_live(|task| all.push(AnyTask::from_core(task.clone())));
-        all.sort_unstable_by_key(AnyTask::id);
+        self.for_each_live(|task| all.push(task.clone()));
+        all.sort_unstable_by_key(|task| task.header().id());
         all
     }
 
@@ -199,7 +198,9 @@ mod loom_models {
             let key = registry.insert(watched.clone());
             let snapshot = registry.live();
             assert!(
-                snapshot.iter().any(|t| t.id() == watched.header().id()),
+                snapshot
+                    .iter()
+                    .any(|t| t.header().id() == watched.header().id()),
                 "a live task is listed"
             );
             // A snapshot: a worker's task may end right after it was taken (Python's all_tasks()

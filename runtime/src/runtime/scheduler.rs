@@ -4,8 +4,7 @@
 //! (our `Core`, the scheduling state and the future in one allocation), so the queue holds the
 //! cell itself. With `async-executor` every task was two allocations (its task plus our `Core`),
 //! and it kept a second registry of its own (a `Mutex<Slab<Waker>>` of active tasks, locked
-//! twice per task) beside ours; spawn + await went from 2,758 to 1,789 instructions with this
-//! and the cell (docs/performance.md, "Notes").
+//! twice per task) beside ours (the measurements: docs/performance.md, "What changed before").
 //!
 //! One global FIFO queue (`concurrent-queue`, from the smol family): tasks start in the order
 //! they were spawned, as in Python. Runners that find it empty register their waker as sleepers
@@ -16,8 +15,7 @@
 //!
 //! A current-thread runtime has one runner, and almost every push comes from that runner's own
 //! thread (spawns, and tasks waking each other). Those go to a thread-local FIFO instead: no
-//! atomics, no fence, no sleeper check (callgrind: ~130 fewer instructions per spawn + await, the
-//! `ConcurrentQueue` push and pop; in wall time within this machine's noise, which is larger).
+//! atomics, no fence, no sleeper check (the `ConcurrentQueue` push and pop saved per spawn + await).
 //! Pushes from other threads (timers, `std` threads)
 //! still use the shared queue; the runner takes from both, and from the shared queue at least
 //! every [`LOCAL_STREAK`] tasks, so neither starves.

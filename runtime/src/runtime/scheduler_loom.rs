@@ -13,7 +13,7 @@ use loom::sync::mpsc;
 use loom::thread;
 
 use super::{Runnable, Scheduler};
-use crate::task::core::loom_models::model;
+use crate::sync::model;
 
 /// A task that counts its runs.
 struct Counted(Arc<StdAtomicUsize>);

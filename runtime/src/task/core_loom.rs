@@ -7,22 +7,14 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use loom::thread;
 
-use super::{CompletionListener, Core, Ended, ErasedCore, Listen, CANCELLED, COMPLETE};
-use crate::error::TaskError;
+use crate::sync::model;
 
-/// Runs a loom model and reports how many interleavings it explored.
-pub(crate) fn model(name: &str, f: impl Fn() + Sync + Send + 'static) {
-    static RUNS: StdAtomicUsize = StdAtomicUsize::new(0);
-    RUNS.store(0, StdOrdering::SeqCst);
-    loom::model(move || {
-        RUNS.fetch_add(1, StdOrdering::SeqCst);
-        f();
-    });
-    println!(
-        "loom: {name}: {} interleavings explored",
-        RUNS.load(StdOrdering::SeqCst)
-    );
-}
+use super::Core;
+use crate::error::TaskError;
+use crate::task::erased::ErasedCore;
+use crate::task::request::Request;
+use crate::task::state::Ended;
+use crate::task::waiters::{CompletionListener, Listen};
 
 /// A waker that counts its wake-ups.
 #[derive(Default)]
@@ -55,24 +47,24 @@ fn loom_cancel_races_completion_and_its_answer_matches_the_outcome() {
             let core = new_core(1);
             let canceller = {
                 let core = core.clone();
-                thread::spawn(move || core.request_cancel(None, true))
+                thread::spawn(move || core.request(Request::default()))
             };
             core.complete(Ok(7));
             let accepted = canceller.join().unwrap();
             let state = core.header().state();
-            assert!(state & COMPLETE != 0);
+            assert!(state.is_done());
             if accepted {
                 assert!(
-                    state & CANCELLED != 0,
+                    state.is_cancelled(),
                     "cancel() said true: the task must end cancelled"
                 );
                 assert!(core.take_outcome().unwrap_err().is_cancelled());
             } else {
-                assert!(state & CANCELLED == 0);
+                assert!(!state.is_cancelled());
                 assert_eq!(core.take_outcome(), Ok(7));
             }
             assert!(
-                !core.request_cancel(None, true),
+                !core.request(Request::default()),
                 "done: cancel() is false forever after"
             );
         },
@@ -141,17 +133,17 @@ fn loom_a_caught_cancellation_is_delivered_once_and_not_again_at_completion() {
             let core = new_core(1);
             let canceller = {
                 let core = core.clone();
-                thread::spawn(move || core.request_cancel(Some("a".into()), true))
+                thread::spawn(move || core.request(Request::new(Some("a".into()))))
             };
             // The task's own thread: a catch_cancel takes the request if it is there, then the
             // body returns a value.
-            let caught = core.take_pending_cancel();
+            let caught = core.take_request();
             core.complete(Ok(3));
             let accepted = canceller.join().unwrap();
             let outcome = core.take_outcome();
             match (accepted, caught) {
-                (true, Some(message)) => {
-                    assert_eq!(message.as_deref(), Some("a"));
+                (true, Some(request)) => {
+                    assert_eq!(request.into_cancelled().message(), Some("a"));
                     assert_eq!(outcome, Ok(3), "caught: the task is not cancelled (CAN-06)");
                 }
                 (true, None) => match outcome {
@@ -236,7 +228,7 @@ fn loom_cancel_completion_and_two_awaiters_race_and_all_agree() {
             core.drop_handle();
             let canceller = {
                 let core = core.clone();
-                thread::spawn(move || core.request_cancel(Some("stop".into()), true))
+                thread::spawn(move || core.request(Request::new(Some("stop".into()))))
             };
             let awaiter = {
                 let core = core.clone();

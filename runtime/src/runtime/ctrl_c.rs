@@ -17,7 +17,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use signal_hook::consts::SIGINT;
 use signal_hook::iterator::Signals;
 
-use crate::task::any::AnyTask;
+use crate::handle::any::AnyTask;
 
 /// The message of the cancellation a Ctrl-C delivers to the main task (Python's).
 pub(crate) const MESSAGE: &str = "SIGINT";

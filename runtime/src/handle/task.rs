@@ -7,11 +7,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use super::any::{debug_task, AnyTask};
+use crate::cancel::{self, forward, Request};
 use crate::context;
 use crate::error::TaskError;
 use crate::id::TaskId;
-use crate::task::any::{debug_task, AnyTask};
-use crate::task::core::{self, Core, ErasedCore, TypedCore};
+use crate::task::core::Core;
+use crate::task::erased::{CoreOwner, ErasedCore};
 
 /// A handle to a task: Python's `asyncio.Task`.
 ///
@@ -35,11 +37,11 @@ use crate::task::core::{self, Core, ErasedCore, TypedCore};
 /// });
 /// ```
 pub struct Task<T> {
-    cell: Arc<dyn TypedCore<T>>,
+    cell: Arc<dyn CoreOwner<Output = T>>,
 }
 
 impl<T> Task<T> {
-    pub(crate) fn from_cell(cell: Arc<dyn TypedCore<T>>) -> Self {
+    pub(crate) fn from_cell(cell: Arc<dyn CoreOwner<Output = T>>) -> Self {
         cell.core().header().add_handle();
         Task { cell }
     }
@@ -67,7 +69,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        core::cancel(&self.cell, None, true)
+        cancel::request(&self.cell, Request::default())
     }
 
     /// Requests cancellation with a message (Python's `cancel(msg)`). If several requests
@@ -84,7 +86,7 @@ impl<T> Task<T> {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        core::cancel(&self.cell, Some(Arc::from(message.into())), true)
+        cancel::request(&self.cell, Request::new(Some(Arc::from(message.into()))))
     }
 
     /// `true` once the task has ended cancelled.
@@ -159,37 +161,6 @@ impl<T> Task<T> {
         self.core().header().cancelling()
     }
 
-    /// Runs `f` once the task has ended, with the task (Python's
-    /// `task.add_done_callback(fn)`): exactly once, after completion, on the runtime — soon
-    /// after, if the task has ended already, never inline in the caller (Python's `call_soon`).
-    /// The callbacks of a task run in the order they were added, outside any task
-    /// ([`current_task`](crate::current_task) is `None` there, and they may spawn tasks); those
-    /// of tasks ended by shutdown run before `run` returns. A panic in `f` is contained and
-    /// reported on stderr.
-    ///
-    /// ```
-    /// # use asyncio_runtime as asyncio;
-    /// use std::sync::{Arc, Mutex};
-    /// asyncio::run(async {
-    ///     let log = Arc::new(Mutex::new(Vec::new()));
-    ///     let task = asyncio::spawn(async { 6 * 7 });
-    ///     for n in 1..=2 {
-    ///         let log = log.clone();
-    ///         task.add_done_callback(move |t| log.lock().unwrap().push(format!("{} done ({n})", t.name())));
-    ///     }
-    ///     assert_eq!(task.clone().await, Ok(42));
-    ///     asyncio::yield_now().await; // the callbacks run soon after the end, in order
-    ///     let name = task.name();
-    ///     assert_eq!(*log.lock().unwrap(), [format!("{name} done (1)"), format!("{name} done (2)")]);
-    /// });
-    /// ```
-    pub fn add_done_callback(&self, f: impl FnOnce(&AnyTask) + Send + 'static)
-    where
-        T: Send + 'static,
-    {
-        crate::done_callback::add_done_callback(&self.to_any(), f);
-    }
-
     /// Python's `exception()` generalised: the task's error once it has ended with one,
     /// `None` while it runs or after it produced a value.
     ///
@@ -206,7 +177,7 @@ impl<T> Task<T> {
     where
         T: Send + 'static,
     {
-        self.cell.erased().error()
+        self.cell.error()
     }
 
     /// Awaits the task without forwarding cancellation: what [`shield`](crate::shield) uses.
@@ -238,14 +209,14 @@ impl<T> Task<T> {
     where
         T: Send + 'static,
     {
-        self.cell.erased()
+        &*self.cell
     }
 
     pub(crate) fn to_any(&self) -> AnyTask
     where
         T: Send + 'static,
     {
-        AnyTask::from_core(self.cell.clone().into_erased())
+        AnyTask::from_core(self.cell.clone())
     }
 }
 
@@ -307,7 +278,7 @@ impl<T: Send + 'static> IntoFuture for Task<T> {
     type IntoFuture = TaskFuture<T>;
 
     fn into_future(self) -> TaskFuture<T> {
-        context::note_awaited_task(|| self.to_any());
+        context::note_awaited_task(|| self.cell.clone());
         TaskFuture {
             task: Some(self),
             waiter: None,
@@ -385,7 +356,7 @@ impl<T: Send + 'static> Drop for TaskFuture<T> {
         };
         task.erased().remove_waiter(key);
         if self.forward_cancel && !task.done() {
-            context::forward_cancel(task.to_any());
+            forward::forward(task.cell.clone());
         }
     }
 }
@@ -395,5 +366,17 @@ impl<T: Send + 'static> fmt::Debug for TaskFuture<T> {
         f.debug_struct("TaskFuture")
             .field("task", &self.task)
             .finish()
+    }
+}
+
+impl<T: Send + 'static> From<Task<T>> for AnyTask {
+    fn from(task: Task<T>) -> Self {
+        task.to_any()
+    }
+}
+
+impl<T: Send + 'static> From<&Task<T>> for AnyTask {
+    fn from(task: &Task<T>) -> Self {
+        task.to_any()
     }
 }

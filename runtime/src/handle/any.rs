@@ -7,11 +7,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use crate::cancel::{self, forward, Request};
 use crate::context;
 use crate::error::TaskError;
 use crate::id::TaskId;
-use crate::task::core::{self, ErasedCore};
-use crate::task::handle::Task;
+use crate::task::erased::ErasedCore;
+use crate::task::header::Header;
 
 /// A handle to a task of any output type, as returned by [`all_tasks`](crate::all_tasks) and
 /// [`current_task`](crate::current_task).
@@ -41,8 +42,13 @@ impl AnyTask {
         AnyTask { core, waiter: None }
     }
 
-    pub(crate) fn core(&self) -> &dyn ErasedCore {
-        &*self.core
+    pub(crate) fn core(&self) -> &Arc<dyn ErasedCore> {
+        &self.core
+    }
+
+    /// The task being polled on this thread, if any.
+    pub(crate) fn current() -> Option<AnyTask> {
+        context::current().map(AnyTask::from_core)
     }
 
     /// Requests cancellation; `false` iff the task is already done. See [`Task::cancel`].
@@ -57,7 +63,7 @@ impl AnyTask {
     /// });
     /// ```
     pub fn cancel(&self) -> bool {
-        core::cancel(&self.core, None, true)
+        cancel::request(&self.core, Request::default())
     }
 
     /// Requests cancellation with a message. See [`Task::cancel_with`].
@@ -72,16 +78,7 @@ impl AnyTask {
     /// });
     /// ```
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        core::cancel(&self.core, Some(Arc::from(message.into())), true)
-    }
-
-    pub(crate) fn cancel_with_arc(&self, message: Option<Arc<str>>) -> bool {
-        core::cancel(&self.core, message, true)
-    }
-
-    /// Re-raises a delivered cancellation: pending again, not counted as a new request.
-    pub(crate) fn reraise(&self, message: Option<Arc<str>>) -> bool {
-        core::cancel(&self.core, message, false)
+        cancel::request(&self.core, Request::new(Some(Arc::from(message.into()))))
     }
 
     /// `true` once the task has ended cancelled.
@@ -139,29 +136,6 @@ impl AnyTask {
     /// ```
     pub fn id(&self) -> TaskId {
         self.core.header().id()
-    }
-
-    /// Runs `f` once the task has ended, with the task (Python's `add_done_callback`): exactly
-    /// once, after completion, on the runtime — soon after, if the task has ended already, never
-    /// inline in the caller. The callbacks of a task run in the order they were added; those of
-    /// tasks ended by shutdown run before `run` returns. A panic in `f` is contained and
-    /// reported on stderr. See [`Task::add_done_callback`].
-    ///
-    /// ```
-    /// # use asyncio_runtime as asyncio;
-    /// use std::sync::{Arc, Mutex};
-    /// asyncio::run(async {
-    ///     let seen = Arc::new(Mutex::new(Vec::new()));
-    ///     let any = asyncio::AnyTask::from(asyncio::spawn(async {}));
-    ///     let log = seen.clone();
-    ///     any.add_done_callback(move |task| log.lock().unwrap().push(task.done()));
-    ///     let _ = any.clone().await;
-    ///     asyncio::yield_now().await; // the callback runs soon after the end
-    ///     assert_eq!(*seen.lock().unwrap(), [true]);
-    /// });
-    /// ```
-    pub fn add_done_callback(&self, f: impl FnOnce(&AnyTask) + Send + 'static) {
-        crate::done_callback::add_done_callback(self, f);
     }
 
     /// The task's error once it has ended with one (`None` while running or after a value):
@@ -241,10 +215,7 @@ impl fmt::Debug for AnyTask {
     }
 }
 
-pub(crate) fn debug_task(
-    f: &mut fmt::Formatter<'_>,
-    header: &crate::task::core::Header,
-) -> fmt::Result {
+pub(crate) fn debug_task(f: &mut fmt::Formatter<'_>, header: &Header) -> fmt::Result {
     let state = if header.is_cancelled() {
         "cancelled"
     } else if header.is_done() {
@@ -277,20 +248,8 @@ impl Drop for AnyTask {
         if let Some(key) = self.waiter.take() {
             self.core.remove_waiter(key);
             if !self.done() {
-                context::forward_cancel(self.clone());
+                forward::forward(self.core.clone());
             }
         }
-    }
-}
-
-impl<T: Send + 'static> From<Task<T>> for AnyTask {
-    fn from(task: Task<T>) -> Self {
-        task.to_any()
-    }
-}
-
-impl<T: Send + 'static> From<&Task<T>> for AnyTask {
-    fn from(task: &Task<T>) -> Self {
-        task.to_any()
     }
 }

@@ -1,4 +1,4 @@
-//! Loom models of a task's scheduling state (`Schedule`, see the diagram in `cell.rs`): wakes
+//! Loom models of a task's scheduling state (`Schedule`, see the diagram in `state.rs`): wakes
 //! racing a poll, each other and the end of the task. The run queue is modelled by a counter of
 //! queued entries; the invariants are "never queued twice" and "no wake-up lost".
 
@@ -7,8 +7,8 @@ use loom::sync::Arc;
 use loom::thread;
 
 use super::Schedule;
+use crate::sync::model;
 use crate::sync::Ordering;
-use crate::task::core::loom_models::model;
 
 /// A task and its run queue: `queued` counts the task's entries in the queue.
 struct Model {

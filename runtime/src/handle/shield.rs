@@ -1,7 +1,7 @@
 //! `shield`: await a task without forwarding cancellation to it.
 
 use crate::error::TaskError;
-use crate::task::handle::Task;
+use crate::handle::task::Task;
 
 /// Awaits `task` without forwarding the awaiter's cancellation to it (Python's
 /// `asyncio.shield`, TMO-06): if the awaiting task is cancelled, it stops, and `task` runs on.
