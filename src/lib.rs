@@ -102,14 +102,17 @@ pub use asyncio_runtime::*;
 /// fn main() -> R {
 ///     #[allow(clippy::unused_async)]
 ///     async fn main() -> R { body }
-///     ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+///     ::asyncio::RunConfig::new().run(main())
 /// }
 /// ```
 ///
-/// with one `.flavor(...)`/`.worker_threads(...)`/`.signals(...)` call on the `RunConfig` per
-/// option, in that order (`signals = false` adds `.signals(false)`). A
-/// function that mentions `Self` (an associated function) keeps its body in an
-/// `async move { body }` block instead, since an inner function cannot name `Self`.
+/// with, between `new()` and `run`, one call per option to the [`RunConfig`] method of the
+/// same name, in the order `flavor`, `worker_threads`, `signals`:
+/// `#[async_main(flavor = "multi_thread", worker_threads = 4)]` gives
+/// `::asyncio::RunConfig::new().flavor(::asyncio::Flavor::MultiThread).worker_threads(4)`, and
+/// `signals = false` adds `.signals(false)`. Only public API appears: the expansion is what
+/// you could write by hand. A function that mentions `Self` (an associated function) keeps its
+/// body in an `async move { body }` block instead, since an inner function cannot name `Self`.
 ///
 /// # Errors
 /// Misuse is reported as compile errors at the offending token, all at once, and the

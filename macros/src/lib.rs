@@ -2,21 +2,20 @@
 //! `#[asyncio::async_main]`, `#[asyncio::async_test]`, `asyncio::spawn!`, `asyncio::gather!`,
 //! `asyncio::try_gather!`.
 //!
-//! This file holds only the entry points; each macro lives in its own module, and every
-//! expansion function works on `proc_macro2` streams so that it can be unit-tested.
+//! This file holds only the entry points; each macro lives in its own module (the attributes
+//! in `entry/`), and every expansion function works on `proc_macro2` streams so that it can
+//! be unit-tested. The test harnesses (expansion snapshots, robustness against any input) and
+//! the attributes' unit tests are in `tests/`.
 
 mod call_args;
 mod entry;
-mod entry_args;
 mod errors;
 mod gather;
 mod spawn;
 mod try_gather;
 
 #[cfg(test)]
-mod robustness;
-#[cfg(test)]
-mod snapshots;
+mod tests;
 
 use proc_macro::TokenStream;
 

@@ -1,7 +1,8 @@
 //! Support for the macros of the `asyncio` crate. Not part of the public API: names here may
 //! change in any release.
 //!
-//! The macros expand to calls of the functions below (see `asyncio-macros`). Each one is a
+//! The function-like macros expand to calls of the functions below (see `asyncio-macros`);
+//! the attributes call only public API (`RunConfig::new().run(main())`). Each function is a
 //! thin wrapper over the public API whose bounds are phrased for good error messages: the
 //! "is it a future?" question is asked through a trait of this module carrying
 //! `#[diagnostic::on_unimplemented]`, and `Send + 'static` is asked separately, so that a
@@ -15,19 +16,7 @@ use std::future::Future;
 
 use crate::{Task, TaskError};
 
-pub use crate::{gather, Flavor, RunConfig};
-
-/// What `#[async_main]` and `#[async_test]` call: runs `main` on a new runtime configured by
-/// `config`, and returns its output.
-///
-/// ```
-/// # use asyncio_runtime as asyncio;
-/// use asyncio::__private::{run, RunConfig};
-/// assert_eq!(run(RunConfig::new(), async { 1 + 1 }), 2);
-/// ```
-pub fn run<F: Future>(config: RunConfig, main: F) -> F::Output {
-    config.run(main)
-}
+pub use crate::gather;
 
 /// A value `spawn!` accepts: any future. The trait exists for its error message.
 #[diagnostic::on_unimplemented(

@@ -6,15 +6,12 @@ pub fn add(__arg0: (u32, u32), c: u32) -> u32 {
         c += a + b;
         c
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), add(__arg0, c))
+    ::asyncio::RunConfig::new().run(add(__arg0, c))
 }
 struct App;
 impl App {
     fn start() -> Self {
-        ::asyncio::__private::run(
-            ::asyncio::__private::RunConfig::new(),
-            async move { Self },
-        )
+        ::asyncio::RunConfig::new().run(async move { Self })
     }
 }
 #[::core::prelude::v1::test]
@@ -23,8 +20,5 @@ fn each_test_has_its_own_runtime() {
     async fn each_test_has_its_own_runtime() {
         assert_eq!(::asyncio::__private::spawn(async { 1 }). await, Ok(1));
     }
-    ::asyncio::__private::run(
-        ::asyncio::__private::RunConfig::new().signals(false),
-        each_test_has_its_own_runtime(),
-    )
+    ::asyncio::RunConfig::new().signals(false).run(each_test_has_its_own_runtime())
 }

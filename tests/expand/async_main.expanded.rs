@@ -4,7 +4,7 @@ fn main() {
     async fn main() {
         println!("hello");
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }
 fn pooled() -> Result<(), Box<dyn std::error::Error>> {
     #[allow(clippy::unused_async)]
@@ -13,25 +13,20 @@ fn pooled() -> Result<(), Box<dyn std::error::Error>> {
         println!("{text}");
         Ok(())
     }
-    ::asyncio::__private::run(
-        ::asyncio::__private::RunConfig::new()
-            .flavor(::asyncio::__private::Flavor::MultiThread)
-            .worker_threads(4),
-        pooled(),
-    )
+    ::asyncio::RunConfig::new()
+        .flavor(::asyncio::Flavor::MultiThread)
+        .worker_threads(4)
+        .run(pooled())
 }
 fn renamed() -> ! {
     #[allow(clippy::unused_async)]
     async fn renamed() -> ! {
         std::process::exit(0)
     }
-    my_asyncio::__private::run(my_asyncio::__private::RunConfig::new(), renamed())
+    my_asyncio::RunConfig::new().run(renamed())
 }
 fn no_ctrl_c() {
     #[allow(clippy::unused_async)]
     async fn no_ctrl_c() {}
-    ::asyncio::__private::run(
-        ::asyncio::__private::RunConfig::new().signals(false),
-        no_ctrl_c(),
-    )
+    ::asyncio::RunConfig::new().signals(false).run(no_ctrl_c())
 }

@@ -23,5 +23,5 @@ fn main() -> Result<(), asyncio::TaskError> {
         println!("{a} {b} {c} {d:?} {e:?}");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

@@ -16,5 +16,5 @@ fn main() -> Result<(), Error> {
         println!("{a} {b} {all:?}");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

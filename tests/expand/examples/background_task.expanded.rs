@@ -65,5 +65,5 @@ fn main() {
         asyncio::yield_now().await;
         println!("main coroutine done");
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

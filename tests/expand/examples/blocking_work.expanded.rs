@@ -95,5 +95,5 @@ fn main() -> Result<(), asyncio::TaskError> {
             .await?;
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

@@ -40,5 +40,5 @@ fn main() {
         println!("canceled: {}", task.cancelled());
         println!("main coroutine done");
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

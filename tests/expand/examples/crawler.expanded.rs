@@ -140,5 +140,5 @@ fn main() -> Result<(), TaskError> {
         );
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

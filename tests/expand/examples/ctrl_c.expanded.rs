@@ -39,5 +39,5 @@ fn main() {
             }
         }
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

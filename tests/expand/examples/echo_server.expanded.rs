@@ -195,5 +195,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

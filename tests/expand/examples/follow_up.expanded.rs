@@ -34,5 +34,5 @@ fn main() {
             .unwrap();
         println!("all pages parsed");
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

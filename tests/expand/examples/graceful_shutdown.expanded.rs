@@ -113,5 +113,5 @@ fn main() -> Result<(), TaskError> {
         println!("main: bye");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

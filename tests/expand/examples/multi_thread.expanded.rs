@@ -35,10 +35,8 @@ fn main() -> Result<(), asyncio::TaskError> {
         println!("primes below {}: {}", 8 * CHUNK, counts.iter().sum:: < usize > ());
         Ok(())
     }
-    ::asyncio::__private::run(
-        ::asyncio::__private::RunConfig::new()
-            .flavor(::asyncio::__private::Flavor::MultiThread)
-            .worker_threads(4),
-        main(),
-    )
+    ::asyncio::RunConfig::new()
+        .flavor(::asyncio::Flavor::MultiThread)
+        .worker_threads(4)
+        .run(main())
 }

@@ -77,5 +77,5 @@ fn main() {
             .unwrap();
         println!("consumer a got {a}, consumer b got {b}: {} in all", a + b);
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

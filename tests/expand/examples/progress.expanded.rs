@@ -29,5 +29,5 @@ fn main() {
         let sizes = asyncio::gather_all(tasks).await.unwrap();
         println!("downloaded {} bytes", sizes.iter().sum:: < usize > ());
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

@@ -47,5 +47,5 @@ fn main() {
             .max().unwrap()
         );
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

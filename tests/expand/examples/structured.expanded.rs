@@ -69,5 +69,5 @@ fn main() {
             .await;
         println!("outcome: {outcome:?}; expired: {}", deadline.expired());
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

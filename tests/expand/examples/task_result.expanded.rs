@@ -77,5 +77,5 @@ fn main() -> Result<(), TaskError> {
         println!("square root of 49: {root}");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

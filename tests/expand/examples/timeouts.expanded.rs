@@ -72,5 +72,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  the save finished anyway: {saved:?}");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

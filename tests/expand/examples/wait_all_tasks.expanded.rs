@@ -67,5 +67,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  values: {values:?}");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

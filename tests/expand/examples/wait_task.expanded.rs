@@ -47,5 +47,5 @@ fn main() -> Result<(), asyncio::TaskError> {
         println!("main coroutine done");
         Ok(())
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

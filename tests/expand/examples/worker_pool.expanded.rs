@@ -40,5 +40,5 @@ fn main() {
         );
         println!("total expected sleep time: {total} ms");
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }

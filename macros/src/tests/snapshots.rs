@@ -268,6 +268,6 @@ fn the_simplest_main_expands_to_a_runtime_call() {
     assert_eq!(
         expanded,
         "fn main() {\n    #[allow(clippy::unused_async)]\n    async fn main() {}\n    \
-         ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())\n}\n"
+         ::asyncio::RunConfig::new().run(main())\n}\n"
     );
 }

@@ -9,8 +9,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
+use crate::entry::options::Configuration;
 use crate::entry::{self, EntryKind};
-use crate::entry_args::parse_entry_args;
+use crate::errors::Errors;
 use crate::{gather, spawn, try_gather};
 
 /// Inputs per expansion function and per kind (random, mutated).
@@ -39,6 +40,7 @@ impl Rng {
 const IDENTS: &[&str] = &[
     "flavor",
     "worker_threads",
+    "signals",
     "crate",
     "name",
     "return_exceptions",
@@ -203,6 +205,7 @@ fn no_input_makes_a_macro_panic() {
         quote!(flavor = "multi_thread", worker_threads = 4),
         quote!(crate = "my_asyncio", flavor = "current_thread"),
         quote!(crate = ::a::b),
+        quote!(signals = false),
     ];
     let fn_seeds = [
         quote!(
@@ -258,12 +261,21 @@ fn no_input_makes_a_macro_panic() {
             || entry::expand(kind, args.clone(), item.clone()),
             |out| is_items(out) || !item_is_valid,
         );
-        let input = format!("({args})");
+        let input = format!("{kind:?} ({args})");
         tally.check(
-            "entry args",
+            "entry options",
             &input,
-            || parse_entry_args(args.clone()).1.to_compile_errors(),
-            |_| true,
+            || {
+                let mut errors = Errors::default();
+                let run_config =
+                    Configuration::parse(kind, args.clone(), &mut errors).build(&mut errors);
+                if errors.is_empty() {
+                    run_config
+                } else {
+                    errors.to_compile_errors()
+                }
+            },
+            is_expr,
         );
 
         let call = if round % 2 == 0 {
