@@ -189,6 +189,14 @@ impl Drop for Wakeups {
     }
 }
 
+/// Locks a primitive's state, recovering from poisoning: no user code runs inside these
+/// critical sections, so a panic there cannot leave the state half-updated.
+pub(crate) fn lock_state<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,12 +222,4 @@ mod tests {
         assert_eq!(list.len(), 0);
         assert!(matches!(list.notify_first(3), Err(3)));
     }
-}
-
-/// Locks a primitive's state, recovering from poisoning: no user code runs inside these
-/// critical sections, so a panic there cannot leave the state half-updated.
-pub(crate) fn lock_state<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

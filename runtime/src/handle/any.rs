@@ -18,7 +18,7 @@ use crate::task::header::Header;
 /// [`current_task`](crate::current_task).
 ///
 /// Equal (and hashed) by task identity. Awaiting it waits for the task to end and gives `Ok(())`
-/// or the task's error; like awaiting a [`Task`], dropping that await before the end cancels the
+/// or the task's error; like awaiting a [`Task`](crate::Task), dropping that await before the end cancels the
 /// task (use [`wait`](crate::wait) to watch without that).
 ///
 /// ```
@@ -51,7 +51,7 @@ impl AnyTask {
         context::current().map(AnyTask::from_core)
     }
 
-    /// Requests cancellation; `false` iff the task is already done. See [`Task::cancel`].
+    /// Requests cancellation; `false` iff the task is already done. See [`Task::cancel`](crate::Task::cancel).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;
@@ -66,7 +66,7 @@ impl AnyTask {
         cancel::request(&self.core, Request::default())
     }
 
-    /// Requests cancellation with a message. See [`Task::cancel_with`].
+    /// Requests cancellation with a message. See [`Task::cancel_with`](crate::Task::cancel_with).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;

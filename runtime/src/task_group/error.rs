@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use crate::error::{Panicked, TaskError};
 
-/// Every failure of a [`task_group`], in completion order: Python's `ExceptionGroup`.
+/// Every failure of a [`task_group`](crate::task_group), in completion order: Python's `ExceptionGroup`.
 ///
 /// A failure is a panic (of a child or of the body) or the `Err` of a child spawned with
-/// [`TaskGroup::spawn_fallible`]; [`failures`](Self::failures) lists them all, the user's errors
+/// [`TaskGroup::spawn_fallible`](crate::TaskGroup::spawn_fallible); [`failures`](Self::failures) lists them all, the user's errors
 /// as the `Box<dyn Error + Send + Sync>` they were converted into, which can be downcast.
 /// [`errors`](Self::errors) lists the panics alone, as [`TaskError`]s.
 ///
@@ -37,7 +37,7 @@ pub struct TaskGroupError {
     failures: Arc<Vec<TaskGroupFailure>>,
 }
 
-/// One failure of a [`task_group`], as listed by [`TaskGroupError::failures`].
+/// One failure of a [`task_group`](crate::task_group), as listed by [`TaskGroupError::failures`].
 ///
 /// ```
 /// # use asyncio_runtime as asyncio;
@@ -57,7 +57,7 @@ pub struct TaskGroupError {
 pub enum TaskGroupFailure {
     /// A child or the body panicked (the panic was caught).
     Panicked(Panicked),
-    /// A child spawned with [`TaskGroup::spawn_fallible`] returned this error.
+    /// A child spawned with [`TaskGroup::spawn_fallible`](crate::TaskGroup::spawn_fallible) returned this error.
     Err(Box<dyn Error + Send + Sync>),
 }
 
@@ -211,7 +211,7 @@ impl std::error::Error for TaskGroupError {
     }
 }
 
-/// [`TaskGroup::try_spawn`] on a group that has ended or is shutting down after a failure.
+/// [`TaskGroup::try_spawn`](crate::TaskGroup::try_spawn) on a group that has ended or is shutting down after a failure.
 ///
 /// ```
 /// # use asyncio_runtime as asyncio;

@@ -9,7 +9,7 @@ use super::state::GroupState;
 use crate::handle::any::AnyTask;
 use crate::handle::task::Task;
 
-/// The handle given to a [`task_group`] body: spawns children into the group. Cheap to clone;
+/// The handle given to a [`task_group`](crate::task_group) body: spawns children into the group. Cheap to clone;
 /// pass it to children so they can spawn siblings.
 ///
 /// ```
@@ -121,13 +121,13 @@ impl TaskGroup {
     /// Spawns a child that fails with a value: its `Err` is a failure of the group exactly as a
     /// panic is. The other children and the body are cancelled, and the scope returns
     /// `Err(TaskGroupError)` with the error, converted into a `Box<dyn Error + Send + Sync>`,
-    /// among its [`failures`](TaskGroupError::failures) (where it can be downcast), in
+    /// among its [`failures`](crate::TaskGroupError::failures) (where it can be downcast), in
     /// completion order with the other failures.
     ///
     /// The task gives the child's `Ok` value. A child that returns `Err` hands its error to the
     /// group and ends cancelled, with the message `"returned an error, handed to the task
     /// group: {error}"`: a task can only end with a value, a panic or a cancellation, and the
-    /// error itself is in the [`TaskGroupError`].
+    /// error itself is in the [`TaskGroupError`](crate::TaskGroupError).
     ///
     /// # Panics
     /// As [`spawn`](Self::spawn), if the group has finished or is shutting down.

@@ -4,7 +4,7 @@ use crate::error::TaskError;
 use crate::handle::any::AnyTask;
 use crate::handle::task::Task;
 
-/// A tuple of tasks that [`try_gather`] can wait for: `(Task<Result<A, E>>, Task<Result<B, E>>,
+/// A tuple of tasks that [`try_gather`](crate::try_gather) can wait for: `(Task<Result<A, E>>, Task<Result<B, E>>,
 /// ...)`, up to 16, every child with the same error type `E`.
 ///
 /// ```

@@ -220,7 +220,7 @@ impl Drop for SemAcquire<'_> {
     }
 }
 
-/// A permit of a [`Semaphore`] or [`BoundedSemaphore`], given back when dropped.
+/// A permit of a [`Semaphore`](crate::Semaphore) or [`BoundedSemaphore`](crate::BoundedSemaphore), given back when dropped.
 ///
 /// Owned (`'static`, `Send`): it may be handed to another task.
 ///
@@ -239,7 +239,7 @@ pub struct SemaphoreGuard {
 
 impl SemaphoreGuard {
     /// Keeps the permit taken: dropping the guard no longer gives it back (Python's `acquire()`
-    /// without `release()`; call [`Semaphore::release`] later to add it back).
+    /// without `release()`; call [`Semaphore::release`](crate::Semaphore::release) later to add it back).
     ///
     /// ```
     /// # use asyncio_runtime as asyncio;
