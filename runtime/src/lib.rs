@@ -9,6 +9,10 @@
 //! is `except CancelledError`; and [`run`] cancels and awaits every remaining task when `main`
 //! ends.
 //!
+//! The case ids these docs cite (CAN-04, TMO-06, ...) are behaviours of Python's asyncio,
+//! listed with ours and the tests that pin them in
+//! [`docs/asyncio-cases.md`](https://example.invalid/asyncio/blob/main/docs/asyncio-cases.md).
+//!
 //! ```
 //! # use asyncio_runtime as asyncio;
 //! use std::time::Duration;
@@ -37,6 +41,7 @@ mod ctrl_c;
 mod done_callback;
 mod error;
 mod gather;
+mod handles;
 mod harness;
 mod id;
 mod own_cancel;
@@ -54,6 +59,7 @@ mod timeout_scope;
 mod to_thread;
 mod try_gather;
 mod wait;
+mod wait_for_task;
 mod watch;
 
 /// The name of the backend this build runs on: `"async-std"` (the default) or `"smol"` (with
@@ -72,7 +78,7 @@ pub fn backend_name() -> &'static str {
 pub mod __private;
 
 pub use crate::any_task::AnyTask;
-pub use crate::as_completed::{as_completed, AsCompleted};
+pub use crate::as_completed::{as_completed, AsCompleted, CompletedHandle};
 pub use crate::cancel::{catch_cancel, CatchCancel};
 pub use crate::config::{Flavor, RunConfig};
 pub use crate::coordination::{
@@ -97,3 +103,4 @@ pub use crate::timeout_scope::{timeout, timeout_at, Timeout};
 pub use crate::to_thread::to_thread;
 pub use crate::try_gather::{try_gather, try_gather_all, TryGather, TryGatherAll, TryGatherTuple};
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};
+pub use crate::wait_for_task::WaitForError;

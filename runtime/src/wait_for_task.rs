@@ -1,0 +1,181 @@
+//! `task.wait_for(timeout)`: [`wait_for`](crate::wait_for) on a task, with one `Result`.
+
+use std::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{TaskError, TimeoutError};
+use crate::task::Task;
+
+impl<T: Send + 'static> Task<T> {
+    /// Awaits the task for at most `timeout`, with one `Result`: the value, or why there is
+    /// none — [`WaitForError::Timeout`], or the task's own [`TaskError`] in
+    /// [`WaitForError::Task`]. Python's `await asyncio.wait_for(task, timeout)`, which raises
+    /// `TimeoutError` or the task's exception from one `try`.
+    ///
+    /// It is [`wait_for(task, timeout)`](crate::wait_for) with the two layers of
+    /// `Result<Result<T, TaskError>, TimeoutError>` merged, and the same semantics: on timeout
+    /// the task is cancelled and awaited, so it has stopped (its cleanup has run) when this
+    /// returns; then the task's outcome decides, as in Python 3.12: ended cancelled, `Timeout`;
+    /// caught the cancellation and returned a value, that value; panicked while being
+    /// cancelled, that panic. `Duration::ZERO` gives the outcome of a task that is done already
+    /// and cancels and awaits one that is not; `Duration::MAX` never expires. If the task
+    /// calling this is cancelled, the cancellation is forwarded to the awaited task, as
+    /// `task.await` does. tokio's counterpart, `tokio::time::timeout(d, handle)`, gives the
+    /// nested form, and leaves the task running on timeout.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// use asyncio::WaitForError;
+    ///
+    /// async fn fetch(ms: u64) -> String {
+    ///     asyncio::sleep(Duration::from_millis(ms)).await;
+    ///     format!("waited {ms} ms")
+    /// }
+    ///
+    /// asyncio::run(async {
+    ///     match asyncio::spawn(fetch(1)).wait_for(Duration::from_secs(5)).await {
+    ///         Ok(page) => assert_eq!(page, "waited 1 ms"),
+    ///         Err(e) => panic!("{e}"),
+    ///     }
+    ///
+    ///     let slow = asyncio::spawn(fetch(3_600_000));
+    ///     let error = slow.clone().wait_for(Duration::from_millis(5)).await.unwrap_err();
+    ///     assert_eq!(error, WaitForError::Timeout);
+    ///     assert_eq!(error.to_string(), "deadline elapsed");
+    ///     assert!(slow.cancelled()); // cancelled, and stopped before wait_for returned
+    ///
+    ///     let crash = asyncio::spawn(async { panic!("bad page") });
+    ///     let error = crash.wait_for(Duration::from_secs(5)).await.unwrap_err();
+    ///     assert!(error.is_panicked());
+    /// });
+    /// ```
+    pub async fn wait_for(self, timeout: Duration) -> Result<T, WaitForError> {
+        match crate::time::wait_for(self, timeout).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(WaitForError::Task(error)),
+            Err(TimeoutError) => Err(WaitForError::Timeout),
+        }
+    }
+}
+
+/// Why [`Task::wait_for`] gave no value: the time ran out, or the task ended without one.
+///
+/// A type of its own rather than a `Timeout` variant of [`TaskError`]: `task.await`,
+/// [`Task::result`] and every other way to read a task cannot time out, and code that matches
+/// a `TaskError` exhaustively (its three variants are the public contract) keeps compiling. It
+/// converts from both errors, implements [`Error`], and `?` turns it into a
+/// `Box<dyn Error>`. Not `#[non_exhaustive]`: the time ran out or it did not, so the two
+/// variants are the whole story (a new way for a task to fail would be a new [`TaskError`]).
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use std::time::Duration;
+/// use asyncio::{TaskError, WaitForError};
+/// asyncio::run(async {
+///     let task = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
+///     task.cancel_with("not needed");
+///     match task.wait_for(Duration::from_secs(1)).await {
+///         Ok(()) => unreachable!("cancelled"),
+///         Err(WaitForError::Timeout) => unreachable!("it ended before the deadline"),
+///         Err(WaitForError::Task(TaskError::Cancelled(c))) => {
+///             assert_eq!(c.message(), Some("not needed"))
+///         }
+///         Err(WaitForError::Task(other)) => panic!("{other}"),
+///     }
+/// });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaitForError {
+    /// The time ran out: the task was cancelled and has stopped (Python's `TimeoutError`).
+    Timeout,
+    /// The task ended without a value before the time ran out (cancelled by someone else, or
+    /// panicked), or panicked while being cancelled for the timeout.
+    Task(TaskError),
+}
+
+impl WaitForError {
+    /// `true` for [`WaitForError::Timeout`].
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
+    ///     assert!(slow.wait_for(Duration::from_millis(1)).await.unwrap_err().is_timeout());
+    /// });
+    /// ```
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, WaitForError::Timeout)
+    }
+
+    /// `true` when the task ended cancelled by someone else, before the time ran out (a
+    /// timeout is [`is_timeout`](Self::is_timeout), not this).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let task = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
+    ///     task.cancel();
+    ///     assert!(task.wait_for(Duration::from_secs(1)).await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, WaitForError::Task(e) if e.is_cancelled())
+    }
+
+    /// `true` when the task panicked.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use std::time::Duration;
+    /// asyncio::run(async {
+    ///     let task = asyncio::spawn(async { panic!("boom") });
+    ///     assert!(task.wait_for(Duration::from_secs(1)).await.unwrap_err().is_panicked());
+    /// });
+    /// ```
+    pub fn is_panicked(&self) -> bool {
+        matches!(self, WaitForError::Task(e) if e.is_panicked())
+    }
+}
+
+impl fmt::Display for WaitForError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitForError::Timeout => fmt::Display::fmt(&TimeoutError, f),
+            WaitForError::Task(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl Error for WaitForError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            WaitForError::Timeout => None,
+            WaitForError::Task(e) => Some(e),
+        }
+    }
+}
+
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// use asyncio::{TaskError, WaitForError};
+/// assert_eq!(WaitForError::from(TaskError::InvalidState), WaitForError::Task(TaskError::InvalidState));
+/// ```
+impl From<TaskError> for WaitForError {
+    fn from(error: TaskError) -> Self {
+        WaitForError::Task(error)
+    }
+}
+
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// assert!(asyncio::WaitForError::from(asyncio::TimeoutError).is_timeout());
+/// ```
+impl From<TimeoutError> for WaitForError {
+    fn from(TimeoutError: TimeoutError) -> Self {
+        WaitForError::Timeout
+    }
+}
