@@ -383,7 +383,8 @@ fn not_send_values_live_in_main_or_between_the_awaits_of_a_task() {
             asyncio::yield_now().await;
             total
         });
-        shared.borrow_mut().push(worker.await.unwrap());
+        let total = worker.await.unwrap();
+        shared.borrow_mut().push(total); // no RefCell borrow held across an await
         asyncio::yield_now().await;
         assert_eq!(*shared.borrow(), [42]);
 
