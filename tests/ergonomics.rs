@@ -91,7 +91,9 @@ fn task_wait_for_a_task_that_panics_gives_the_panic_in_time_or_while_being_cance
             panic!("bad input")
         });
         match crash.wait_for(Duration::from_secs(10)).await {
-            Err(WaitForError::Task(TaskError::Panicked(p))) => assert_eq!(p.message(), "bad input"),
+            Err(WaitForError::Failed(TaskError::Panicked(p))) => {
+                assert_eq!(p.message(), "bad input")
+            }
             other => panic!("unexpected {other:?}"),
         }
 
@@ -234,6 +236,25 @@ fn cancelling_the_task_inside_task_wait_for_cancels_the_awaited_task() {
         };
         assert_eq!(c.message(), Some("user left"));
     });
+}
+
+#[test]
+fn wait_for_error_is_an_error_that_crosses_threads_and_converts_from_both_errors() {
+    fn error_type<E: std::error::Error + Clone + Eq + Send + Sync + 'static>() {}
+    error_type::<WaitForError>();
+    assert_eq!(
+        WaitForError::from(asyncio::TimeoutError),
+        WaitForError::Timeout
+    );
+    assert_eq!(
+        WaitForError::from(TaskError::InvalidState),
+        WaitForError::Failed(TaskError::InvalidState)
+    );
+    assert_eq!(
+        WaitForError::Failed(TaskError::InvalidState).to_string(),
+        TaskError::InvalidState.to_string()
+    );
+    assert!(std::error::Error::source(&WaitForError::Timeout).is_none());
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::task::Task;
 impl<T: Send + 'static> Task<T> {
     /// Awaits the task for at most `timeout`, with one `Result`: the value, or why there is
     /// none — [`WaitForError::Timeout`], or the task's own [`TaskError`] in
-    /// [`WaitForError::Task`]. Python's `await asyncio.wait_for(task, timeout)`, which raises
+    /// [`WaitForError::Failed`]. Python's `await asyncio.wait_for(task, timeout)`, which raises
     /// `TimeoutError` or the task's exception from one `try`.
     ///
     /// It is [`wait_for(task, timeout)`](crate::wait_for) with the two layers of
@@ -54,7 +54,7 @@ impl<T: Send + 'static> Task<T> {
     pub async fn wait_for(self, timeout: Duration) -> Result<T, WaitForError> {
         match crate::time::wait_for(self, timeout).await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(WaitForError::Task(error)),
+            Ok(Err(error)) => Err(WaitForError::Failed(error)),
             Err(TimeoutError) => Err(WaitForError::Timeout),
         }
     }
@@ -79,10 +79,10 @@ impl<T: Send + 'static> Task<T> {
 ///     match task.wait_for(Duration::from_secs(1)).await {
 ///         Ok(()) => unreachable!("cancelled"),
 ///         Err(WaitForError::Timeout) => unreachable!("it ended before the deadline"),
-///         Err(WaitForError::Task(TaskError::Cancelled(c))) => {
+///         Err(WaitForError::Failed(TaskError::Cancelled(c))) => {
 ///             assert_eq!(c.message(), Some("not needed"))
 ///         }
-///         Err(WaitForError::Task(other)) => panic!("{other}"),
+///         Err(WaitForError::Failed(other)) => panic!("{other}"),
 ///     }
 /// });
 /// ```
@@ -92,7 +92,10 @@ pub enum WaitForError {
     Timeout,
     /// The task ended without a value before the time ran out (cancelled by someone else, or
     /// panicked), or panicked while being cancelled for the timeout.
-    Task(TaskError),
+    //
+    // Not named `Task`: a variant of that name would make rustc spell every `Task` in the
+    // users' error messages as `asyncio::Task` (its short names are only for unique names).
+    Failed(TaskError),
 }
 
 impl WaitForError {
@@ -123,7 +126,7 @@ impl WaitForError {
     /// });
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        matches!(self, WaitForError::Task(e) if e.is_cancelled())
+        matches!(self, WaitForError::Failed(e) if e.is_cancelled())
     }
 
     /// `true` when the task panicked.
@@ -137,7 +140,7 @@ impl WaitForError {
     /// });
     /// ```
     pub fn is_panicked(&self) -> bool {
-        matches!(self, WaitForError::Task(e) if e.is_panicked())
+        matches!(self, WaitForError::Failed(e) if e.is_panicked())
     }
 }
 
@@ -145,7 +148,7 @@ impl fmt::Display for WaitForError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitForError::Timeout => fmt::Display::fmt(&TimeoutError, f),
-            WaitForError::Task(e) => fmt::Display::fmt(e, f),
+            WaitForError::Failed(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -154,7 +157,7 @@ impl Error for WaitForError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             WaitForError::Timeout => None,
-            WaitForError::Task(e) => Some(e),
+            WaitForError::Failed(e) => Some(e),
         }
     }
 }
@@ -162,11 +165,11 @@ impl Error for WaitForError {
 /// ```
 /// # use asyncio_runtime as asyncio;
 /// use asyncio::{TaskError, WaitForError};
-/// assert_eq!(WaitForError::from(TaskError::InvalidState), WaitForError::Task(TaskError::InvalidState));
+/// assert_eq!(WaitForError::from(TaskError::InvalidState), WaitForError::Failed(TaskError::InvalidState));
 /// ```
 impl From<TaskError> for WaitForError {
     fn from(error: TaskError) -> Self {
-        WaitForError::Task(error)
+        WaitForError::Failed(error)
     }
 }
 
