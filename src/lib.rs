@@ -1,5 +1,5 @@
-//! Python asyncio's task model for Rust: `spawn!`, `gather!`, cancellable awaitable tasks,
-//! `#[async_main]`.
+//! Python asyncio's task model for Rust: [`spawn!`], [`gather!`], cancellable awaitable
+//! [tasks](Task), [`#[async_main]`](async_main).
 //!
 //! ```
 //! use std::time::Duration;
@@ -19,15 +19,39 @@
 //! }
 //! ```
 //!
+//! # The model in brief
+//!
+//! - A **task** is a future the runtime drives on its own: [`spawn!`] creates one and returns
+//!   its [`Task<T>`](Task) handle at once. The handle can be awaited (by many: clone it),
+//!   asked for its [`result`](Task::result) without waiting, [cancelled](Task::cancel), or
+//!   dropped, which leaves the task running. [`AnyTask`] is the same handle with the output
+//!   type erased ([`all_tasks`], [`current_task`], [`Task::any`]).
+//! - **Cancellation is a request**, delivered at the task's next `.await` that suspends: the
+//!   task's future is dropped there, so destructors are the `finally`. [`catch_cancel`] is
+//!   `except CancelledError`. Awaiting a task forwards the awaiter's cancellation to it;
+//!   [`shield`] does not, [`wait`] never cancels.
+//! - **Entry points**: [`#[async_main]`](async_main) (Python's `asyncio.run(main())`) and
+//!   [`#[async_test]`](async_test), or [`run`] and [`RunConfig`]. When `main` ends, every task
+//!   still running is cancelled and awaited.
+//! - **Many tasks**: [`gather!`], [`gather_all`], [`try_gather!`], [`wait`], [`as_completed`],
+//!   [`task_group`] ([`TaskGroup`]); **time**: [`sleep`], [`wait_for`] and
+//!   [`Task::wait_for`], [`timeout`]; **threads**: [`to_thread`]; **coordination**: [`Lock`],
+//!   [`Event`], [`Condition`], [`Semaphore`], [`Barrier`], [`Queue`].
+//!
+//! The rest of this page is the
+//! [guide](https://example.invalid/asyncio/blob/main/docs/guide.md): the model step by step,
+//! and tables for readers coming from Python and from tokio. The case ids it cites (CAN-04,
+//! TMO-06, ...) are listed in
+//! [`docs/asyncio-cases.md`](https://example.invalid/asyncio/blob/main/docs/asyncio-cases.md).
+//!
+#![doc = include_str!("../docs/guide.md")]
+//!
+//! # The crates behind this one
+//!
 //! This crate re-exports the runtime (`asyncio-runtime`) and the macros (`asyncio-macros`);
 //! depend on it alone. The macros find the runtime through this crate: the function-like
 //! macros through `$crate`, so they work under any dependency name; the attributes through
-//! `::asyncio`, or the path given with `crate = "..."`.
-//!
-//! The rest of this page is the guide (`docs/guide.md`): the model, and tables for readers
-//! coming from Python and from tokio.
-//!
-#![doc = include_str!("../docs/guide.md")]
+//! `::asyncio`, or the path given with their `crate = "..."` option (see [`async_main`]).
 #![forbid(unsafe_code)]
 
 pub use asyncio_runtime::*;
@@ -165,7 +189,8 @@ pub mod __private {
 /// - `spawn!(future, name = "worker")`: any string expression, e.g. `format!("worker-{i}")`.
 ///
 /// The future must be `Send + 'static`, since under `flavor = "multi_thread"` a task may move
-/// between threads. On the default flavor, the task starts when the spawner reaches an
+/// between threads; the guide's ["`Send`, and values that are not"](crate#send-and-values-that-are-not)
+/// says what to do with an `Rc` or another `!Send` value. On the default flavor, the task starts when the spawner reaches an
 /// `.await` that suspends. `spawn!` outside a running runtime panics, with a message naming
 /// `#[async_main]`.
 ///

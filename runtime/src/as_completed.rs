@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::future::poll_fn;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -16,6 +17,7 @@ use std::task::{Context, Poll};
 use atomic_waker::AtomicWaker;
 use concurrent_queue::ConcurrentQueue;
 
+use crate::handle::any::AnyTask;
 use crate::handle::task::Task;
 use crate::id::TaskId;
 use crate::task::state::Ended;
@@ -37,6 +39,9 @@ use crate::task::waiters::{CompletionListener, Listen};
 ///   the first occurrence, as Python's `as_completed` takes a set. The later handles are
 ///   dropped (a dropped handle only detaches).
 /// - An empty input gives `None` at once.
+/// - Tasks of different output types go in together as [`AnyTask`]s ([`Task::any`]): the
+///   [`AnyTask`]s come out, equal (`==`) to the [`Task`] they stand for, whose value the typed
+///   handle still gives. See [`CompletedHandle`].
 /// - Dropping the [`AsCompleted`] (or stopping early) cancels nothing: the tasks not yet
 ///   yielded run on, detached unless other handles exist. There is no `timeout` argument: wrap
 ///   `next()` in [`wait_for`](crate::wait_for) or [`timeout`](crate::timeout) instead.
@@ -59,12 +64,13 @@ use crate::task::waiters::{CompletionListener, Listen};
 ///     assert_eq!(order, [10, 20, 30]);
 /// });
 /// ```
-pub fn as_completed<T, I>(tasks: I) -> AsCompleted<T>
+pub fn as_completed<T, I>(tasks: I) -> AsCompleted<T, I::Item>
 where
     T: Send + 'static,
-    I: IntoIterator<Item = Task<T>>,
+    I: IntoIterator,
+    I::Item: CompletedHandle<Output = T>,
 {
-    let mut tasks: Vec<Task<T>> = tasks.into_iter().collect();
+    let mut tasks: Vec<I::Item> = tasks.into_iter().collect();
     dedup_by_id(&mut tasks);
     let completions = Arc::new(Completions {
         ended: ConcurrentQueue::unbounded(),
@@ -75,7 +81,7 @@ where
         .iter()
         .enumerate()
         .map(
-            |(index, task)| match task.erased().listen(listener.clone(), index) {
+            |(index, task)| match task.erase().core().listen(listener.clone(), index) {
                 Listen::Registered(key) => Some(key),
                 Listen::AlreadyEnded(ended) => {
                     completions.completed(index, ended);
@@ -90,16 +96,83 @@ where
         keys,
         completions,
         remaining,
+        output: PhantomData,
     }
 }
 
+/// A task handle [`as_completed`] takes and yields back: a [`Task<T>`], or an [`AnyTask`] for
+/// tasks of different output types (make one with [`Task::any`]). `Output` is what awaiting the
+/// handle gives on success: `T`, and `()` for an `AnyTask`. Implemented for these two only.
+///
+/// ```
+/// # use asyncio_runtime as asyncio;
+/// asyncio::run(async {
+///     let count = asyncio::spawn(async { 2u8 });
+///     let name = asyncio::spawn(async { String::from("two") });
+///     // Two output types: erase them to go into one array.
+///     let mut done: asyncio::AsCompleted<(), asyncio::AnyTask> =
+///         asyncio::as_completed([count.any(), name.any()]);
+///     while let Some(task) = done.next().await {
+///         if task == count {
+///             assert_eq!(count.result(), Ok(2));
+///         } else {
+///             assert_eq!(name.result().unwrap(), "two");
+///         }
+///     }
+/// });
+/// ```
+pub trait CompletedHandle: sealed::Sealed + Send + 'static {
+    /// What awaiting the handle gives on success.
+    type Output;
+}
+
+impl<T: Send + 'static> CompletedHandle for Task<T> {
+    type Output = T;
+}
+
+impl CompletedHandle for AnyTask {
+    type Output = ();
+}
+
+mod sealed {
+    use crate::handle::any::AnyTask;
+    use crate::handle::task::Task;
+    use crate::id::TaskId;
+
+    /// What `as_completed` needs of a handle; keeps `CompletedHandle` to the two handle types.
+    pub trait Sealed {
+        fn task_id(&self) -> TaskId;
+        fn erase(&self) -> AnyTask;
+    }
+
+    impl<T: Send + 'static> Sealed for Task<T> {
+        fn task_id(&self) -> TaskId {
+            self.id()
+        }
+        fn erase(&self) -> AnyTask {
+            self.any()
+        }
+    }
+
+    impl Sealed for AnyTask {
+        fn task_id(&self) -> TaskId {
+            self.id()
+        }
+        fn erase(&self) -> AnyTask {
+            self.clone()
+        }
+    }
+}
+
+use sealed::Sealed as _;
+
 /// Keeps the first handle of each task, in input order.
-fn dedup_by_id<T>(tasks: &mut Vec<Task<T>>) {
+fn dedup_by_id<H: CompletedHandle>(tasks: &mut Vec<H>) {
     // Sorting ids, as `wait` does: linear on the usual ascending input, no hash set.
     let mut order: Vec<(TaskId, usize)> = tasks
         .iter()
         .enumerate()
-        .map(|(index, task)| (task.id(), index))
+        .map(|(index, task)| (task.task_id(), index))
         .collect();
     order.sort_unstable();
     if order.windows(2).all(|pair| pair[0].0 != pair[1].0) {
@@ -131,7 +204,8 @@ impl CompletionListener for Completions {
 }
 
 /// The tasks of [`as_completed`], yielded in the order they end: [`next`](Self::next), or a
-/// [`Stream`](futures_core::Stream) of [`Task<T>`].
+/// [`Stream`](futures_core::Stream) of [`Task<T>`] (of [`AnyTask`] when `H` is `AnyTask`: see
+/// [`CompletedHandle`]).
 ///
 /// ```
 /// # use asyncio_runtime as asyncio;
@@ -145,17 +219,18 @@ impl CompletionListener for Completions {
 /// });
 /// ```
 #[must_use = "as_completed does nothing unless iterated with next()"]
-pub struct AsCompleted<T: Send + 'static> {
+pub struct AsCompleted<T: Send + 'static, H: CompletedHandle = Task<T>> {
     /// The handles, taken out as they are yielded.
-    tasks: Vec<Option<Task<T>>>,
+    tasks: Vec<Option<H>>,
     /// The listener's key on each task, while registered.
     keys: Vec<Option<usize>>,
     completions: Arc<Completions>,
     /// How many tasks have not been yielded yet.
     remaining: usize,
+    output: PhantomData<fn() -> T>,
 }
 
-impl<T: Send + 'static> AsCompleted<T> {
+impl<T: Send + 'static, H: CompletedHandle<Output = T>> AsCompleted<T, H> {
     /// The next task to end, once it has ended; `None` when every task has been yielded.
     ///
     /// Cancellation-safe: if the task awaiting `next()` is cancelled while it waits, no task is
@@ -173,7 +248,7 @@ impl<T: Send + 'static> AsCompleted<T> {
     ///     assert!(done.next().await.is_none());
     /// });
     /// ```
-    pub async fn next(&mut self) -> Option<Task<T>> {
+    pub async fn next(&mut self) -> Option<H> {
         poll_fn(|cx| self.poll_next_task(cx)).await
     }
 
@@ -202,7 +277,7 @@ impl<T: Send + 'static> AsCompleted<T> {
         self.remaining == 0
     }
 
-    fn poll_next_task(&mut self, cx: &mut Context<'_>) -> Poll<Option<Task<T>>> {
+    fn poll_next_task(&mut self, cx: &mut Context<'_>) -> Poll<Option<H>> {
         if self.remaining == 0 {
             return Poll::Ready(None);
         }
@@ -221,10 +296,12 @@ impl<T: Send + 'static> AsCompleted<T> {
     }
 }
 
-impl<T: Send + 'static> futures_core::Stream for AsCompleted<T> {
-    type Item = Task<T>;
+impl<T: Send + 'static, H: CompletedHandle<Output = T> + Unpin> futures_core::Stream
+    for AsCompleted<T, H>
+{
+    type Item = H;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Task<T>>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<H>> {
         self.get_mut().poll_next_task(cx)
     }
 
@@ -233,27 +310,29 @@ impl<T: Send + 'static> futures_core::Stream for AsCompleted<T> {
     }
 }
 
-impl<T: Send + 'static> futures_core::FusedStream for AsCompleted<T> {
+impl<T: Send + 'static, H: CompletedHandle<Output = T> + Unpin> futures_core::FusedStream
+    for AsCompleted<T, H>
+{
     fn is_terminated(&self) -> bool {
         self.remaining == 0
     }
 }
 
-impl<T: Send + 'static> Drop for AsCompleted<T> {
+impl<T: Send + 'static, H: CompletedHandle> Drop for AsCompleted<T, H> {
     fn drop(&mut self) {
         // Only the listeners go; the tasks run on.
         for (key, task) in self.keys.iter_mut().zip(&self.tasks) {
             if let (Some(key), Some(task)) = (key.take(), task) {
-                let task = task.erased();
-                if !task.header().is_done() {
-                    task.remove_waiter(key);
+                let task = task.erase();
+                if !task.done() {
+                    task.core().remove_waiter(key);
                 }
             }
         }
     }
 }
 
-impl<T: Send + 'static> fmt::Debug for AsCompleted<T> {
+impl<T: Send + 'static, H: CompletedHandle> fmt::Debug for AsCompleted<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsCompleted")
             .field("remaining", &self.remaining)

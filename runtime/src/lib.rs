@@ -9,6 +9,10 @@
 //! is `except CancelledError`; and [`run`] cancels and awaits every remaining task when `main`
 //! ends.
 //!
+//! The case ids these docs cite (CAN-04, TMO-06, ...) are behaviours of Python's asyncio,
+//! listed with ours and the tests that pin them in
+//! [`docs/asyncio-cases.md`](https://example.invalid/asyncio/blob/main/docs/asyncio-cases.md).
+//!
 //! ```
 //! # use asyncio_runtime as asyncio;
 //! use std::time::Duration;
@@ -61,7 +65,7 @@ pub fn backend_name() -> &'static str {
 #[path = "private.rs"]
 pub mod __private;
 
-pub use crate::as_completed::{as_completed, AsCompleted};
+pub use crate::as_completed::{as_completed, AsCompleted, CompletedHandle};
 pub use crate::cancel::catch::{catch_cancel, CatchCancel};
 pub use crate::coordination::{
     Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionGuard, Event, LifoQueue,
@@ -83,7 +87,8 @@ pub use crate::task_group::{
     task_group, TaskGroup, TaskGroupClosed, TaskGroupError, TaskGroupFailure,
 };
 pub use crate::time::{sleep, yield_now};
-pub use crate::timeout::{timeout, timeout_at, wait_for, Timeout};
+pub use crate::timeout::wait_for::{wait_for, WaitForError};
+pub use crate::timeout::{timeout, timeout_at, Timeout};
 pub use crate::to_thread::to_thread;
 pub use crate::try_gather::{try_gather, try_gather_all, TryGather, TryGatherAll, TryGatherTuple};
 pub use crate::wait::{wait, ReturnWhen, Wait, Waitable};

@@ -159,6 +159,9 @@ pub fn current_task() -> Option<AnyTask> {
 /// `all_tasks()`, ALL-01). A snapshot: tasks leave it as soon as they end. Empty outside a
 /// runtime.
 ///
+/// A set has no order (Python's is a set too); [`AnyTask`] is [`Ord`] by spawn order, so
+/// sorting the tasks lists them in the order they were spawned.
+///
 /// ```
 /// # use asyncio_runtime as asyncio;
 /// asyncio::run(async {
@@ -166,6 +169,10 @@ pub fn current_task() -> Option<AnyTask> {
 ///     let all = asyncio::all_tasks();
 ///     assert!(all.contains(&asyncio::current_task().unwrap()));
 ///     assert!(all.contains(&asyncio::AnyTask::from(&task)));
+///
+///     let mut in_spawn_order: Vec<_> = all.into_iter().collect();
+///     in_spawn_order.sort();
+///     assert_eq!(in_spawn_order, [asyncio::current_task().unwrap(), task.any()]);
 ///     task.cancel();
 /// });
 /// ```

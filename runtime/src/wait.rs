@@ -83,16 +83,25 @@ impl<W: Waitable> Waitable for &W {
 /// them with [`Task::result`] or [`AnyTask::error`]. Duplicates collapse. An empty input returns
 /// at once with two empty sets (divergence: Python raises `ValueError`, ALL-07).
 ///
+/// The input is one collection of one handle type: `[&a, &b]` for tasks of one output type,
+/// and [`AnyTask`]s for tasks of different output types, made with [`Task::any`]
+/// (`[a.into(), b.into()]` does not say which type `into` should make).
+///
 /// ```
 /// # use asyncio_runtime as asyncio;
 /// use std::time::Duration;
 /// asyncio::run(async {
 ///     let quick = asyncio::spawn(async { 1 });
-///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
-///     let (done, pending) = asyncio::wait([quick.clone().into(), asyncio::AnyTask::from(&slow)])
+///     let slow = asyncio::spawn(async {
+///         asyncio::sleep(Duration::from_secs(10)).await;
+///         String::from("late")
+///     });
+///     // A Task<i32> and a Task<String>: erased to AnyTask to share one array.
+///     let (done, pending) = asyncio::wait([quick.any(), slow.any()])
 ///         .timeout(Duration::from_millis(10))
 ///         .await;
 ///     assert_eq!((done.len(), pending.len()), (1, 1));
+///     assert!(done.contains(&quick.any()) && pending.contains(&slow.any()));
 ///     assert!(!slow.cancelled()); // wait never cancels
 ///     slow.cancel();
 /// });

@@ -6,5 +6,6 @@
 //! future before the task ends forwards the cancellation in progress to the task.
 
 pub(crate) mod any;
+mod compare;
 pub(crate) mod shield;
 pub(crate) mod task;

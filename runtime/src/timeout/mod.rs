@@ -1,5 +1,7 @@
-//! Deadlines: [`wait_for`] (Python's `asyncio.wait_for`) for one future, and [`Timeout`]
-//! (Python's `asyncio.timeout()`) for a block of awaits.
+//! Deadlines: [`Timeout`] (Python's `asyncio.timeout()`) for a block of awaits, here, and
+//! `wait_for` (Python's `asyncio.wait_for`) for one future or task, in `wait_for.rs`.
+
+pub(crate) mod wait_for;
 
 use std::future::{Future, IntoFuture};
 use std::pin::pin;
@@ -15,8 +17,7 @@ use atomic_waker::AtomicWaker;
 use crate::backend::{self, Sleep};
 use crate::cancel::deliver::Delivery;
 use crate::cancel::own::{OwnCancel, Verdict};
-use crate::cancel::{self, Request};
-use crate::context;
+use crate::cancel::Request;
 use crate::error::TimeoutError;
 
 /// A deadline for a block of awaits: Python's `async with asyncio.timeout(delay) as cm:`.
@@ -217,75 +218,4 @@ impl std::fmt::Debug for Timeout {
             .field("expired", &self.expired())
             .finish()
     }
-}
-
-/// Awaits `future` for at most `timeout` (Python's `asyncio.wait_for`).
-///
-/// When `future` is a [`Task`](crate::Task) (Python 3.12's reading, where `wait_for` is
-/// `async with timeout(): await task`): on timeout the task is cancelled and awaited, so its
-/// cleanup has run when `wait_for` returns (TMO-01). Then the task's outcome decides: ended
-/// cancelled, `Err(TimeoutError)`; caught the cancellation and returned a value, or failed while
-/// being cancelled, `Ok` with that outcome. A zero timeout does the same at once: the result of
-/// a task that is already done, else the task cancelled and awaited.
-///
-/// Any other future is dropped on timeout; the tasks it was awaiting are cancelled and
-/// `wait_for` waits for them to stop before returning `Err(TimeoutError)`. A zero timeout does
-/// not poll it at all (Python: the coroutine never runs). If the task calling `wait_for` is
-/// cancelled, the cancellation is forwarded to the awaited task (TMO-03). A timeout too long
-/// for [`Instant`](std::time::Instant) to hold (`Duration::MAX`) never expires.
-///
-/// ```
-/// # use asyncio_runtime as asyncio;
-/// use std::time::Duration;
-/// asyncio::run(async {
-///     let slow = asyncio::spawn(asyncio::sleep(Duration::from_secs(10)));
-///     let r = asyncio::wait_for(slow.clone(), Duration::from_millis(10)).await;
-///     assert_eq!(r, Err(asyncio::TimeoutError));
-///     assert!(slow.cancelled()); // cancelled and stopped before wait_for returned
-///
-///     let fast = asyncio::wait_for(async { 7 }, Duration::from_secs(1)).await;
-///     assert_eq!(fast, Ok(7));
-///
-///     let done = asyncio::spawn(async { 8 });
-///     asyncio::yield_now().await;
-///     assert_eq!(asyncio::wait_for(done, Duration::ZERO).await, Ok(Ok(8)));
-/// });
-/// ```
-pub async fn wait_for<F: IntoFuture>(
-    future: F,
-    timeout: Duration,
-) -> Result<F::Output, TimeoutError> {
-    let (future, task) = context::capture_awaited_task(|| future.into_future());
-    let mut future = pin!(Some(future));
-    if !timeout.is_zero() {
-        let mut timer = pin!(backend::sleep(timeout));
-        let output = std::future::poll_fn(|cx| {
-            if let Some(inner) = future.as_mut().as_pin_mut() {
-                if let Poll::Ready(value) = inner.poll(cx) {
-                    return Poll::Ready(Some(value));
-                }
-            }
-            timer.as_mut().poll(cx).map(|()| None)
-        })
-        .await;
-        if let Some(value) = output {
-            return Ok(value);
-        }
-    }
-    if let Some(task) = task {
-        // The future awaits `task`: cancel the task and keep awaiting it (unless it is the
-        // task running this, whose future ends at once with `InvalidState`).
-        if context::current_task_id() != Some(task.header().id()) {
-            cancel::request(&task, Request::default());
-        }
-        let inner = future.as_pin_mut().expect("not dropped");
-        let output = inner.await;
-        return if task.header().is_cancelled() {
-            Err(TimeoutError)
-        } else {
-            Ok(output)
-        };
-    }
-    Delivery::start(Request::default(), || future.as_mut().set(None)).await;
-    Err(TimeoutError)
 }
