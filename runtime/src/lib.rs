@@ -82,6 +82,7 @@ pub use crate::handle::task::{Task, TaskFuture};
 pub use crate::id::TaskId;
 pub use crate::runtime::config::{Flavor, RunConfig};
 pub use crate::runtime::run;
+pub use crate::runtime::UnhandledPanic;
 pub use crate::spawn::{all_tasks, current_task, spawn, spawn_named, IntoTask};
 pub use crate::task_group::{
     task_group, TaskGroup, TaskGroupClosed, TaskGroupError, TaskGroupFailure,

@@ -27,7 +27,7 @@ use syn::ext::IdentExt;
 use syn::{Ident, LitBool, Path};
 
 use super::arguments::{self, RawOption, RawValue};
-use super::values::{Choice, Flavor, OptionValue, ThreadCount};
+use super::values::{Choice, Flavor, OptionValue, ThreadCount, UnhandledPanic};
 use super::EntryKind;
 use crate::errors::Errors;
 
@@ -46,6 +46,12 @@ options! {
     signals: LitBool {
         example: "`signals = false`",
         mistaken_for: ["signal", "ctrl_c", "sigint"],
+    }
+    /// `unhandled_panic = "ignore" | "fail"`: whether `run` fails when a task panicked and
+    /// nobody retrieved the error (`"fail"` for every `#[async_test]` unless given).
+    unhandled_panic: Choice<UnhandledPanic> {
+        example: "`unhandled_panic = \"ignore\"` or `unhandled_panic = \"fail\"`",
+        mistaken_for: ["unhandled_panics", "panics", "on_panic"],
     }
     /// `crate = "path"` or `crate = path`: the asyncio crate when it is renamed or
     /// re-exported (`::asyncio` otherwise). The root of the expansion's paths, not a call.
@@ -108,6 +114,11 @@ impl Configuration {
         }
         if self.kind == EntryKind::Test {
             self.turn_signals_off(errors);
+            // A detached task's failed assertion fails the test, unless the test says otherwise.
+            self.unhandled_panic.get_or_insert_with(|| Given {
+                key: Ident::new("unhandled_panic", Span::call_site()),
+                value: Some(Choice::implied("fail")),
+            });
         }
         let crate_path = self
             .crate_path

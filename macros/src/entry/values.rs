@@ -51,6 +51,14 @@ impl Words for Flavor {
     const WORDS: &'static [&'static str] = &["current_thread", "multi_thread"];
 }
 
+/// `unhandled_panic = "ignore" | "fail"`: `asyncio::UnhandledPanic`.
+pub(super) enum UnhandledPanic {}
+
+impl Words for UnhandledPanic {
+    const ENUM: &'static str = "UnhandledPanic";
+    const WORDS: &'static [&'static str] = &["ignore", "fail"];
+}
+
 /// One of the words of `E`, as the variant it names.
 pub(super) struct Choice<E> {
     /// The word, as listed in `E::WORDS`.
@@ -58,6 +66,18 @@ pub(super) struct Choice<E> {
     /// The variant, with the span of the user's string.
     variant: Ident,
     words: PhantomData<E>,
+}
+
+impl<E: Words> Choice<E> {
+    /// The value `word` (one of `E::WORDS`), as a default the user did not write.
+    pub(super) fn implied(word: &'static str) -> Self {
+        debug_assert!(E::WORDS.contains(&word));
+        Choice {
+            word,
+            variant: Ident::new(&camel_case(word), Span::call_site()),
+            words: PhantomData,
+        }
+    }
 }
 
 impl<E> Choice<E> {

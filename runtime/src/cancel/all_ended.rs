@@ -23,6 +23,7 @@ pub(crate) struct AllEnded {
 }
 
 impl AllEnded {
+    #[inline]
     pub(crate) fn new(tasks: Vec<Arc<dyn ErasedCore>>) -> Self {
         AllEnded {
             tasks,
@@ -31,6 +32,7 @@ impl AllEnded {
         }
     }
 
+    #[inline]
     pub(crate) fn poll_ended(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         while let Some(task) = self.tasks.get(self.cursor) {
             if task.poll_done(cx, &mut self.key).is_pending() {

@@ -20,12 +20,14 @@ pub(crate) struct Delivery {
 
 impl Delivery {
     /// Delivers `request` by running `drop_future`, which drops the cancelled future.
+    #[inline]
     pub(crate) fn start(request: Request, drop_future: impl FnOnce()) -> Self {
         let forwarded = AllEnded::new(drop_forwarding(&request, drop_future));
         Delivery { request, forwarded }
     }
 
     /// Ready once every task the dropped future was awaiting has ended.
+    #[inline]
     pub(crate) fn poll_delivered(&mut self, cx: &mut Context<'_>) -> Poll<Cancelled> {
         std::task::ready!(self.forwarded.poll_ended(cx));
         Poll::Ready(std::mem::take(&mut self.request).into_cancelled())

@@ -13,6 +13,7 @@ use crate::task::request::Request;
 
 /// A request is pending in the task of `header` and the scope at `level` is the innermost, so
 /// the request belongs at that scope's current await, without polling further.
+#[inline]
 pub(crate) fn pending_at(header: &Header, level: u32) -> bool {
     header.cancel_pending() && header.catch_depth() == level
 }

@@ -18,6 +18,7 @@ use crate::id::TaskId;
 use crate::task::core::Core;
 use crate::task::erased::{CoreOwner, ErasedCore};
 use crate::task::header::TaskName;
+use crate::task::state::Ended;
 
 /// One spawned task; see the module docs.
 pub(crate) struct TaskCell<F: Future> {
@@ -85,6 +86,7 @@ where
 {
     type Output = F::Output;
 
+    #[inline]
     fn core(&self) -> &Core<F::Output> {
         &self.core
     }
@@ -157,7 +159,12 @@ where
         let polled = self.with_body(|body| body.poll(&self.core, &mut this, &mut cx));
         drop(this);
         match polled {
-            Poll::Ready(()) => self.finished(),
+            Poll::Ready(()) => {
+                self.finished();
+                if self.core.header().state().ended() == Ended::Panicked {
+                    self.shared.panicked.record(self.clone());
+                }
+            }
             Poll::Pending => {
                 if self.core.header().schedule.stop() {
                     self.shared.scheduler.push(self.clone());

@@ -1,5 +1,7 @@
 //! How a runtime is set up: Python's event loop (`current_thread`) or a thread pool.
 
+use super::unhandled::UnhandledPanic;
+
 /// Which threads run the tasks of a runtime.
 ///
 /// ```
@@ -40,6 +42,7 @@ pub struct RunConfig {
     blocking_threads: Option<usize>,
     /// `signals(false)` was asked (stored negated so that `Default` keeps signals on).
     no_signals: bool,
+    unhandled_panic: UnhandledPanic,
 }
 
 impl RunConfig {
@@ -55,6 +58,7 @@ impl RunConfig {
             worker_threads: None,
             blocking_threads: None,
             no_signals: false,
+            unhandled_panic: UnhandledPanic::Ignore,
         }
     }
 
@@ -83,6 +87,37 @@ impl RunConfig {
     /// ```
     pub const fn get_signals(&self) -> bool {
         !self.no_signals
+    }
+
+    /// What `run` does about a task that panicked when nobody retrieved its error (see
+    /// [`UnhandledPanic`]); default [`UnhandledPanic::Ignore`], and `Fail` for
+    /// `#[async_test]`.
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// use asyncio::UnhandledPanic;
+    /// let config = asyncio::RunConfig::new().unhandled_panic(UnhandledPanic::Fail);
+    /// assert_eq!(config.get_unhandled_panic(), UnhandledPanic::Fail);
+    /// // A panic that is awaited is retrieved: the run is fine.
+    /// let failed = config.run(async { asyncio::spawn(async { panic!("seen") }).await.is_err() });
+    /// assert!(failed);
+    /// ```
+    pub const fn unhandled_panic(mut self, policy: UnhandledPanic) -> Self {
+        self.unhandled_panic = policy;
+        self
+    }
+
+    /// See [`unhandled_panic`](Self::unhandled_panic).
+    ///
+    /// ```
+    /// # use asyncio_runtime as asyncio;
+    /// assert_eq!(
+    ///     asyncio::RunConfig::new().get_unhandled_panic(),
+    ///     asyncio::UnhandledPanic::Ignore
+    /// );
+    /// ```
+    pub const fn get_unhandled_panic(&self) -> UnhandledPanic {
+        self.unhandled_panic
     }
 
     /// Chooses the flavor.

@@ -21,6 +21,7 @@ pub(crate) mod registry;
 pub(crate) mod scheduler;
 pub(crate) mod shared;
 mod shutdown;
+mod unhandled;
 mod workers;
 
 use std::future::Future;
@@ -34,6 +35,8 @@ use self::main_task::{CatchUnwind, MainCore, MainHarness};
 use self::registry::Registry;
 use self::scheduler::{MainTicket, Scheduler};
 use self::shutdown::shutdown;
+use self::unhandled::PanickedTasks;
+pub use self::unhandled::UnhandledPanic;
 use self::workers::Workers;
 use crate::backend;
 use crate::blocking::BlockingPool;
@@ -88,6 +91,7 @@ impl RunConfig {
             registry: Registry::new(workers.is_none()),
             blocking: BlockingPool::new(self.blocking_limit()),
             callbacks: PendingCallbacks::default(),
+            panicked: PanickedTasks::new(self.get_unhandled_panic()),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let _teardown = Teardown(shared.clone());
@@ -119,7 +123,10 @@ impl RunConfig {
         }
 
         match output {
-            Some(Ok(value)) => value,
+            Some(Ok(value)) => {
+                shared.panicked.check();
+                value
+            }
             Some(Err(payload)) => resume_unwind(payload),
             None => {
                 let outcome = main_core.core().take_outcome();
@@ -162,6 +169,7 @@ mod tests {
             registry: Registry::new(false),
             blocking: BlockingPool::new(1),
             callbacks: PendingCallbacks::default(),
+            panicked: PanickedTasks::new(UnhandledPanic::Ignore),
         });
         let _runtime = RuntimeGuard::enter(shared.clone());
         let teardown = Teardown(shared.clone());

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::callbacks::PendingCallbacks;
 use super::registry::Registry;
 use super::scheduler::Scheduler;
+use super::unhandled::PanickedTasks;
 use crate::blocking::BlockingPool;
 
 /// What the threads of one runtime share.
@@ -15,6 +16,8 @@ pub(crate) struct Shared {
     pub(crate) blocking: BlockingPool,
     /// Done callbacks queued and not yet run, which shutdown waits for.
     pub(crate) callbacks: PendingCallbacks,
+    /// The tasks that ended by a panic, while `run` watches for panics nobody retrieved.
+    pub(crate) panicked: PanickedTasks,
 }
 
 /// Ends a runtime, normally or while unwinding: whatever still runs is aborted (its future

@@ -26,7 +26,7 @@ pub(super) async fn shutdown(shared: &Shared) {
         let mut ended = AllEnded::new(live);
         (&mut ended).await;
         for task in ended.into_tasks() {
-            if let Some(TaskError::Panicked(p)) = task.error() {
+            if let Some(TaskError::Panicked(p)) = task.peek_error() {
                 eprintln!(
                     "asyncio: {} ended with a panic during shutdown: {}",
                     task.header().name(),

@@ -41,10 +41,12 @@ impl<T> Core<T> {
         }
     }
 
+    #[inline]
     pub(crate) fn header(&self) -> &Header {
         &self.header
     }
 
+    #[inline]
     fn lock(&self) -> MutexGuard<'_, Slot<T>> {
         // User code (a `Clone` impl) can run under this lock; a panic there must not make the
         // task unusable for its other handles.
@@ -53,6 +55,7 @@ impl<T> Core<T> {
 
     /// Stores the state word. The state only changes under the slot's lock, and a `&Slot` can
     /// only be had through that lock: the argument is the proof.
+    #[inline]
     fn set_state(&self, _locked: &Slot<T>, state: State) {
         self.header.store_state(state);
     }
@@ -187,6 +190,7 @@ impl<T> Core<T> {
         if let Some(k) = key.take() {
             slot.waiters.remove(k);
         }
+        self.mark_read(&slot);
         Poll::Ready(slot)
     }
 
@@ -256,6 +260,7 @@ impl<T> Core<T> {
             if !self.header.is_done() {
                 return Err(TaskError::InvalidState);
             }
+            self.mark_read(&slot);
             if let Some(value) = self.take_if_last(&mut slot) {
                 return Ok(value);
             }
@@ -270,7 +275,11 @@ impl<T> Core<T> {
     where
         T: Clone,
     {
-        let read = Self::read_in_place(&mut self.lock(), Some(T::clone));
+        let read = {
+            let mut slot = self.lock();
+            self.mark_read(&slot);
+            Self::read_in_place(&mut slot, Some(T::clone))
+        };
         read.finish()
     }
 
@@ -367,11 +376,31 @@ impl<T> Core<T> {
         Ok(())
     }
 
-    /// The error of an ended task (`None` for a value, or while running).
+    /// The error of an ended task (`None` for a value, or while running); a panic read this
+    /// way is retrieved.
     pub(crate) fn error(&self) -> Option<TaskError> {
+        let slot = self.lock();
+        self.mark_read(&slot);
+        match &slot.outcome {
+            Outcome::Done(Err(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
+
+    /// The error, for the runtime's own reports: not a retrieval.
+    pub(crate) fn peek_error(&self) -> Option<TaskError> {
         match &self.lock().outcome {
             Outcome::Done(Err(e)) => Some(e.clone()),
             _ => None,
+        }
+    }
+
+    /// A handle is reading the outcome: a panic counts as retrieved from now on.
+    #[inline]
+    fn mark_read(&self, slot: &Slot<T>) {
+        let state = self.header.state();
+        if state.panic_unread() {
+            self.set_state(slot, state.error_read());
         }
     }
 }

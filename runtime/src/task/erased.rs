@@ -33,6 +33,7 @@ pub(crate) trait CoreOwner: ErasedCore {
 
 impl<T: Send + 'static> CoreOwner for Core<T> {
     type Output = T;
+    #[inline]
     fn core(&self) -> &Core<T> {
         self
     }
@@ -65,8 +66,10 @@ pub(crate) trait ErasedCore: Send + Sync {
         callback: DoneCallback,
         schedule: &mut dyn FnMut() -> ScheduleCallbacks,
     ) -> Result<(), DoneCallback>;
-    /// The error of an ended task (`None` for a value, or while running).
+    /// The error of an ended task (`None` for a value, or while running); retrieves a panic.
     fn error(&self) -> Option<TaskError>;
+    /// The error, without counting as a retrieval (the runtime's own reports).
+    fn peek_error(&self) -> Option<TaskError>;
     /// Runtime teardown: ends the task as cancelled if it is still running; `true` if it did.
     fn abort(&self) -> bool;
 }
@@ -118,6 +121,10 @@ impl<C: CoreOwner> ErasedCore for C {
 
     fn error(&self) -> Option<TaskError> {
         CoreOwner::core(self).error()
+    }
+
+    fn peek_error(&self) -> Option<TaskError> {
+        CoreOwner::core(self).peek_error()
     }
 
     fn abort(&self) -> bool {

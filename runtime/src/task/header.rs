@@ -31,10 +31,12 @@ pub(crate) struct Header {
 }
 
 impl Header {
+    #[inline]
     pub(crate) fn id(&self) -> TaskId {
         self.id
     }
 
+    #[inline]
     pub(crate) fn registry_slot(&self) -> u32 {
         self.registry_slot
     }
@@ -61,27 +63,33 @@ impl Header {
     }
 
     /// The lifecycle word, as seen now.
+    #[inline]
     pub(crate) fn state(&self) -> State {
         State::from_bits(self.state.load(Ordering::Acquire))
     }
 
     /// Stores the lifecycle word. Only the core does, under its slot's lock (`Core::set_state`).
+    #[inline]
     pub(super) fn store_state(&self, state: State) {
         self.state.store(state.bits(), Ordering::Release);
     }
 
+    #[inline]
     pub(crate) fn is_done(&self) -> bool {
         self.state().is_done()
     }
 
+    #[inline]
     pub(crate) fn is_cancelled(&self) -> bool {
         self.state().is_cancelled()
     }
 
+    #[inline]
     pub(crate) fn cancel_pending(&self) -> bool {
         self.state().cancel_pending()
     }
 
+    #[inline]
     pub(crate) fn catch_depth(&self) -> u32 {
         u32::from(self.catch_depth.load(Ordering::Relaxed))
     }
@@ -103,6 +111,7 @@ impl Header {
 
     /// [`cancelling`](Self::cancelling), ordered after what the request it counts did before
     /// (for the harness's "did a request arrive during this poll?").
+    #[inline]
     pub(crate) fn cancelling_acquire(&self) -> usize {
         self.cancel_requests.load(Ordering::Acquire) as usize
     }
@@ -127,28 +136,34 @@ impl Header {
 
     /// Counts a new cancellation request. With Release, before the request's pending bit is
     /// set: see the body's `requests_before`.
+    #[inline]
     pub(super) fn count_request(&self) {
         self.cancel_requests.fetch_add(1, Ordering::Release);
     }
 
     /// Some `Task<T>` handle is alive.
+    #[inline]
     pub(super) fn has_handles(&self) -> bool {
         self.handles.load(Ordering::Acquire) != 0
     }
 
+    #[inline]
     pub(crate) fn add_handle(&self) {
         self.handles.fetch_add(1, Ordering::Relaxed);
     }
 
     /// `true` if it was the last handle.
+    #[inline]
     pub(super) fn drop_handle(&self) -> bool {
         self.handles.fetch_sub(1, Ordering::AcqRel) == 1
     }
 
+    #[inline]
     pub(super) fn sole_handle(&self) -> bool {
         self.handles.load(Ordering::Acquire) == 1
     }
 
+    #[inline]
     pub(super) fn ended(&self) -> Ended {
         self.state().ended()
     }

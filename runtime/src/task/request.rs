@@ -19,6 +19,7 @@ impl Request {
     }
 
     /// The error the cancelled code sees.
+    #[inline]
     pub(crate) fn into_cancelled(self) -> Cancelled {
         Cancelled::new(self.message)
     }

@@ -13,6 +13,7 @@
 //!  COMPLETE (+PANICKED)     COMPLETE+CANCELLED  (a value completed under a pending cancel
 //!                                               is dropped: CAN-12; a panic stays a panic)
 //!  COMPLETE with a value ──the last handle takes it, or no handle is left──► +VALUE_GONE
+//!  COMPLETE+PANICKED ──a handle reads the error──► +ERROR_READ
 //! ```
 //!
 //! The word is written only while the core's slot is locked, so every transition is atomic with
@@ -78,36 +79,51 @@ impl State {
     /// With `COMPLETE` and a value: the value is gone, moved out by the last handle or dropped
     /// because no handle was left to read it.
     const VALUE_GONE: u8 = 16;
+    /// With `PANICKED`: a handle has read the error (the panic was retrieved).
+    const ERROR_READ: u8 = 32;
 
     /// A new task: running, nothing pending.
     pub(crate) const RUNNING: State = State(0);
 
+    #[inline]
     pub(crate) fn from_bits(bits: u8) -> State {
         State(bits)
     }
 
+    #[inline]
     pub(crate) fn bits(self) -> u8 {
         self.0
     }
 
+    #[inline]
     pub(crate) fn is_done(self) -> bool {
         self.0 & Self::COMPLETE != 0
     }
 
+    #[inline]
     pub(crate) fn is_cancelled(self) -> bool {
         self.0 & Self::CANCELLED != 0
     }
 
+    #[inline]
     pub(crate) fn cancel_pending(self) -> bool {
         self.0 & Self::CANCEL_PENDING != 0
     }
 
+    /// Ended by a panic that no handle has read yet (`runtime/unhandled.rs`).
+    #[inline]
+    pub(crate) fn panic_unread(self) -> bool {
+        self.0 & (Self::PANICKED | Self::ERROR_READ) == Self::PANICKED
+    }
+
     /// Ended with a value that some handle may still read.
+    #[inline]
     pub(crate) fn has_value(self) -> bool {
         self.is_done() && self.0 & (Self::CANCELLED | Self::PANICKED | Self::VALUE_GONE) == 0
     }
 
     /// How an ended task ended.
+    #[inline]
     pub(crate) fn ended(self) -> Ended {
         if self.0 & Self::CANCELLED != 0 {
             Ended::Cancelled
@@ -119,16 +135,19 @@ impl State {
     }
 
     /// A request was recorded.
+    #[inline]
     pub(crate) fn cancel_requested(self) -> State {
         State(self.0 | Self::CANCEL_PENDING)
     }
 
     /// The pending request was taken for delivery.
+    #[inline]
     pub(crate) fn cancel_taken(self) -> State {
         State(self.0 & !Self::CANCEL_PENDING)
     }
 
     /// The task ended this way (anything pending is over).
+    #[inline]
     pub(crate) fn completed(ended: Ended) -> State {
         State(match ended {
             Ended::Value => Self::COMPLETE,
@@ -137,7 +156,14 @@ impl State {
         })
     }
 
+    /// A handle read the error.
+    #[inline]
+    pub(crate) fn error_read(self) -> State {
+        State(self.0 | Self::ERROR_READ)
+    }
+
     /// The value was moved out or dropped.
+    #[inline]
     pub(crate) fn value_gone(self) -> State {
         State(self.0 | Self::VALUE_GONE)
     }
@@ -156,17 +182,20 @@ impl Schedule {
     const FINISHED: u8 = 4;
 
     /// A new task is scheduled at once.
+    #[inline]
     pub(crate) fn new_scheduled() -> Self {
         Schedule(AtomicU8::new(Self::SCHEDULED))
     }
 
     /// A wake: `true` if the caller must push the task to the queue.
+    #[inline]
     pub(crate) fn wake(&self) -> bool {
         let previous = self.0.fetch_or(Self::SCHEDULED, Ordering::AcqRel);
         previous & (Self::SCHEDULED | Self::RUNNING | Self::FINISHED) == 0
     }
 
     /// A runner took the task from the queue: `true` if it is to be polled (not finished).
+    #[inline]
     pub(crate) fn start(&self) -> bool {
         self.0
             .compare_exchange(
@@ -180,11 +209,13 @@ impl Schedule {
 
     /// The poll returned `Pending`: `true` if the task was woken meanwhile and must be pushed
     /// back to the queue.
+    #[inline]
     pub(crate) fn stop(&self) -> bool {
         self.0.fetch_and(!Self::RUNNING, Ordering::AcqRel) & Self::SCHEDULED != 0
     }
 
     /// The body has ended.
+    #[inline]
     pub(crate) fn finish(&self) {
         self.0.store(Self::FINISHED, Ordering::Release);
     }
