@@ -20,5 +20,8 @@ fn each_test_has_its_own_runtime() {
     async fn each_test_has_its_own_runtime() {
         assert_eq!(::asyncio::__private::spawn(async { 1 }). await, Ok(1));
     }
-    ::asyncio::RunConfig::new().signals(false).run(each_test_has_its_own_runtime())
+    ::asyncio::RunConfig::new()
+        .signals(false)
+        .unhandled_panic(::asyncio::UnhandledPanic::Fail)
+        .run(each_test_has_its_own_runtime())
 }

@@ -193,7 +193,7 @@ fn set<T: OptionValue>(
     result
 }
 
-/// "`flavor`, `worker_threads`, `signals` and `crate`".
+/// "`flavor`, `worker_threads`, `signals`, `unhandled_panic` and `crate`".
 fn valid_options() -> String {
     let names: Vec<String> = OPTIONS
         .iter()

@@ -77,7 +77,9 @@ fn every_argument_error_is_reported_at_once() {
     assert!(errors[0].contains("unknown flavor `mult_thread`"));
     assert!(errors[1].contains("at least 1"));
     assert!(errors[2].contains("unknown option `colour`"));
-    assert!(errors[2].contains("`flavor`, `worker_threads`, `signals` and `crate`"));
+    assert!(
+        errors[2].contains("`flavor`, `worker_threads`, `signals`, `unhandled_panic` and `crate`")
+    );
     assert!(errors[3].contains("`not a path` is not a path"));
     assert_eq!(errors[4], "option `flavor` is given twice");
 }
@@ -168,7 +170,8 @@ fn a_test_always_turns_signals_off() {
         let (run_config, _) = configure(EntryKind::Test, args);
         assert_eq!(
             run_config,
-            ":: asyncio :: RunConfig :: new () . signals (false)"
+            ":: asyncio :: RunConfig :: new () . signals (false) \
+             . unhandled_panic (:: asyncio :: UnhandledPanic :: Fail)"
         );
     }
     let (run_config, errors) = configure(EntryKind::Test, quote!(signals = true));
@@ -176,7 +179,8 @@ fn a_test_always_turns_signals_off() {
     assert!(errors[0].starts_with("#[async_test] never handles Ctrl-C"));
     assert_eq!(
         run_config,
-        ":: asyncio :: RunConfig :: new () . signals (false)"
+        ":: asyncio :: RunConfig :: new () . signals (false) \
+         . unhandled_panic (:: asyncio :: UnhandledPanic :: Fail)"
     );
 }
 
@@ -201,4 +205,26 @@ fn missing_values_and_separators_are_reported() {
     assert!(errors[0].ends_with("; did you mean `worker_threads`?"));
     let (_, errors) = parse(quote!(42));
     assert!(errors[0].contains("expected an option"));
+}
+
+#[test]
+fn a_test_fails_on_an_unretrieved_panic_unless_told_otherwise() {
+    let (run_config, errors) = configure(EntryKind::Test, quote!());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        run_config.ends_with(". unhandled_panic (:: asyncio :: UnhandledPanic :: Fail)"),
+        "{run_config}"
+    );
+    let (run_config, _) = configure(EntryKind::Test, quote!(unhandled_panic = "ignore"));
+    assert!(
+        run_config.ends_with(". unhandled_panic (:: asyncio :: UnhandledPanic :: Ignore)"),
+        "{run_config}"
+    );
+    let (run_config, _) = configure(EntryKind::Main, quote!());
+    assert!(!run_config.contains("unhandled_panic"), "{run_config}");
+    let (_, errors) = configure(EntryKind::Main, quote!(unhandled_panic = "abort"));
+    assert!(
+        errors[0].contains("unknown unhandled_panic `abort`: expected \"ignore\" or \"fail\""),
+        "{errors:?}"
+    );
 }

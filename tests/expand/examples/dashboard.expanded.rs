@@ -80,5 +80,5 @@ fn main() {
             Err(e) => println!("temperature: unavailable ({e})"),
         }
     }
-    ::asyncio::__private::run(::asyncio::__private::RunConfig::new(), main())
+    ::asyncio::RunConfig::new().run(main())
 }
