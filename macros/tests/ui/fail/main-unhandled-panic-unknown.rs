@@ -1,0 +1,2 @@
+#[asyncio::async_main(unhandled_panic = "abort")]
+async fn main() {}
