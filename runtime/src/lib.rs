@@ -39,6 +39,8 @@ mod error;
 mod gather;
 mod harness;
 mod id;
+pub mod io;
+pub mod net;
 mod own_cancel;
 mod registry;
 mod runtime;

@@ -12,3 +12,8 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
 pub(crate) fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + Sync + 'static {
     async_std::task::sleep(duration)
 }
+
+/// `asyncio::net` on this backend: async-std's network types (async-io sockets).
+pub(crate) mod net {
+    pub use async_std::net::{Incoming, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+}
