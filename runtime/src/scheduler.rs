@@ -42,6 +42,18 @@ const BUDGET: usize = 128;
 /// Tasks a current-thread runner takes from its local queue before it looks at the shared one.
 const LOCAL_STREAK: usize = 32;
 
+/// How long a runner runs tasks before it yields to the backend's `block_on` so that it polls the
+/// reactor (a non-blocking poll), even with budget left: less than the first nap (50 µs) of
+/// async-io's standby thread. That thread takes the reactor over whenever a nap passes without a
+/// poll; the reactor then runs there, and readiness reaches the runner from another thread, two
+/// context switches at a time (issue #20). Polled this often, the reactor stays on the runner's
+/// thread, and the standby thread's naps grow to 10 ms. Only checked every [`SLICE_CHECK`] tasks,
+/// from the [`SLICE_CHECK`]th on: a short batch reads no clock.
+const SLICE: std::time::Duration = std::time::Duration::from_micros(40);
+
+/// Tasks between two looks at the clock in a batch; see [`SLICE`].
+const SLICE_CHECK: usize = 8;
+
 thread_local! {
     /// The address of the single-runner scheduler whose runner is being polled on this thread
     /// (0: none). Only compared, never dereferenced.
@@ -341,7 +353,17 @@ fn run_batch<F: Future>(
 ) -> Poll<F::Output> {
     let mut ran = 0;
     let mut streak = 0;
+    // When this batch reached its first SLICE_CHECK tasks.
+    let mut slice_start = None;
     while ran < BUDGET {
+        if ran % SLICE_CHECK == 0 && ran > 0 {
+            let now = std::time::Instant::now();
+            match slice_start {
+                None => slice_start = Some(now),
+                Some(start) if now.duration_since(start) >= SLICE => break,
+                Some(_) => {}
+            }
+        }
         if let Some((ticket, waker)) = ticket {
             // Only this runner sets `due` (popping the ticket): a plain load first.
             if ticket.due.load(Ordering::Relaxed) {
@@ -383,7 +405,7 @@ fn run_batch<F: Future>(
             }
         }
     }
-    // Budget spent: let the backend poll its reactor, then come back.
+    // Budget or slice spent: let the backend poll its reactor, then come back.
     cx.waker().wake_by_ref();
     Poll::Pending
 }
