@@ -68,8 +68,9 @@ impl Drop for Connection {
 
 /// Echoes lines until the client closes its side.
 async fn echo(stream: &TcpStream, log: &Log) -> io::Result<()> {
-    let mut reader = BufReader::new(stream);
-    let mut writer = stream;
+    // Two handles to the one socket (a clone is another handle): one reads, the other writes.
+    let mut reader = BufReader::new(stream.clone());
+    let mut writer = stream.clone();
     let mut line = String::new();
     // A cancellation lands here, in the pending read: the read is dropped. No byte is taken from
     // the socket that the read did not return; what the `BufReader` had buffered goes with it.
@@ -88,9 +89,7 @@ async fn serve_connection(mut connection: Connection) -> io::Result<()> {
         Err(_shutdown) => {
             // Async cleanup is allowed after `catch_cancel`: tell the client why.
             connection.shutting_down = true;
-            (&connection.stream)
-                .write_all(b"server shutting down\n")
-                .await
+            connection.stream.write_all(b"server shutting down\n").await
             // Returning (or being cancelled) drops `connection`: its guard runs, the socket closes.
         }
     }
@@ -132,8 +131,8 @@ async fn serve(listener: TcpListener, log: Log) -> io::Result<()> {
 /// server to close the connection. Returns how many lines came back unchanged.
 async fn client(address: SocketAddr, id: usize) -> io::Result<usize> {
     let stream = TcpStream::connect(address).await?;
-    let mut reader = BufReader::new(&stream);
-    let mut writer = &stream;
+    let mut reader = BufReader::new(stream.clone());
+    let mut writer = stream.clone();
     let mut echo = String::new();
     let mut matched = 0;
     for i in 0..LINES_PER_CLIENT {
@@ -169,10 +168,10 @@ async fn idle_client(stream: TcpStream) -> io::Result<Vec<String>> {
 
 /// Connects, says hello, and waits for the echo, so the server has accepted it on return.
 async fn connect_and_greet(address: SocketAddr) -> io::Result<TcpStream> {
-    let stream = TcpStream::connect(address).await?;
-    (&stream).write_all(b"hello\n").await?;
+    let mut stream = TcpStream::connect(address).await?;
+    stream.write_all(b"hello\n").await?;
     let mut echo = String::new();
-    BufReader::new(&stream).read_line(&mut echo).await?;
+    BufReader::new(stream.clone()).read_line(&mut echo).await?;
     assert_eq!(echo, "hello\n");
     Ok(stream)
 }

@@ -59,9 +59,9 @@ def section(run):
         f"#### ours on the {backend} backend ({len(rounds)} rounds; ratios are medians of per-round ratios)",
         "",
         "| C | flavor | ours / tokio throughput | ours / async-std throughput | p50 ours / tokio | p99 ours / tokio "
-        "| CPU per msg ours / tokio | ctx switches per msg: ours, tokio, async-std | CPUs used: ours, tokio, async-std "
+        "| CPU per msg ours / tokio | CPU per msg ours / async-std | ctx switches per msg: ours, tokio, async-std | CPUs used: ours, tokio, async-std "
         "| peak RSS MiB: ours, tokio, async-std | threads: ours, tokio, async-std |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in conns:
         for flavor in FLAVORS:
@@ -69,7 +69,7 @@ def section(run):
             m = lambda system, key: med(rows, rounds, flavor, c, system, key)
             lines.append(
                 f"| {c:,} | {flavor} | {r('msgs_per_s'):.2f}x | {r('msgs_per_s', 'async-std'):.2f}x "
-                f"| {r('p50_us'):.2f}x | {r('p99_us'):.2f}x | {r('cpu_us_per_msg'):.2f}x "
+                f"| {r('p50_us'):.2f}x | {r('p99_us'):.2f}x | {r('cpu_us_per_msg'):.2f}x | {r('cpu_us_per_msg', 'async-std'):.2f}x "
                 f"| {m('ours', 'switches_per_msg'):.3f}, {m('tokio', 'switches_per_msg'):.3f}, {m('async-std', 'switches_per_msg'):.3f} "
                 f"| {m('ours', 'cpus'):.2f}, {m('tokio', 'cpus'):.2f}, {m('async-std', 'cpus'):.2f} "
                 f"| {m('ours', 'peak_rss_kib') / 1024:.1f}, {m('tokio', 'peak_rss_kib') / 1024:.1f}, {m('async-std', 'peak_rss_kib') / 1024:.1f} "
@@ -127,7 +127,13 @@ def main():
         f"commit {sh('git rev-parse --short HEAD')}",
         "",
     ]
+    # Runs of one backend (e.g. `--conns 100,1000 --rounds 3` and `--conns 5000 --rounds 1`) make
+    # one table.
+    merged = {}
     for run in runs:
+        backend = run.get("backend", "async-std")
+        merged.setdefault(backend, {"backend": backend, "io": []})["io"] += run["io"]
+    for run in merged.values():
         lines += section(run)
     lines.append(END)
     block = "\n".join(lines)

@@ -9,8 +9,9 @@
 //! does not depend on which backend it runs on. They read and write through the traits of
 //! [`asyncio::io`] (`use asyncio::io::prelude::*;`).
 //!
-//! The socket types are `Clone` (a clone is another handle to the same socket), and `&TcpStream`
-//! reads and writes too: one task can read while another writes.
+//! The socket types are `Clone`: a clone is another handle to the same socket, so one task can
+//! read from a clone while another writes. (async-std's `&TcpStream` also reads and writes,
+//! async-net's does not: clone, and the program builds on both backends.)
 //!
 //! A task that owns a socket closes it when it ends, or when it is cancelled: cancelling a task
 //! drops its future, and with it the socket. What a cancellation does to a pending read or
@@ -73,8 +74,8 @@ pub use std::net::{
 pub use crate::backend::net::TcpListener;
 
 /// A TCP connection: `async_std::net::TcpStream` on the default backend, `async_net::TcpStream`
-/// with `smol`. It reads and writes through [`asyncio::io`](crate::io)'s traits, and so does
-/// `&TcpStream`.
+/// with `smol`. It reads and writes through [`asyncio::io`](crate::io)'s traits; a clone is
+/// another handle to the same connection.
 ///
 /// ```
 /// # use asyncio_runtime as asyncio;
