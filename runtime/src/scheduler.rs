@@ -48,7 +48,8 @@ const LOCAL_STREAK: usize = 32;
 /// poll; the reactor then runs there, and readiness reaches the runner from another thread, two
 /// context switches at a time (issue #20). Polled this often, the reactor stays on the runner's
 /// thread, and the standby thread's naps grow to 10 ms. Only checked every [`SLICE_CHECK`] tasks,
-/// from the [`SLICE_CHECK`]th on: a short batch reads no clock.
+/// from the [`SLICE_CHECK`]th on, and only in a batch that took a task from the shared queue
+/// (see `run_batch`): a short batch, or one of tasks that only wake each other, reads no clock.
 const SLICE: std::time::Duration = std::time::Duration::from_micros(40);
 
 /// Tasks between two looks at the clock in a batch; see [`SLICE`].
@@ -295,7 +296,12 @@ impl Scheduler {
                 }
                 Some(task)
             }
-            Err(_) if self.single_runner => pop_local(),
+            Err(_) if self.single_runner => {
+                // A local task after all: the first of a new streak.
+                let task = pop_local();
+                *streak = usize::from(task.is_some());
+                task
+            }
             Err(_) => None,
         }
     }
@@ -355,8 +361,13 @@ fn run_batch<F: Future>(
     let mut streak = 0;
     // When this batch reached its first SLICE_CHECK tasks.
     let mut slice_start = None;
+    // Whether the slice applies: once a task came from the shared queue (always, with several
+    // runners). A current-thread runner's tasks come from there when something outside its polls
+    // woke them: the reactor (I/O, timers) or another thread. Batches of tasks that only wake
+    // each other (the local queue) read no clock, and run their whole budget.
+    let mut sliced = false;
     while ran < BUDGET {
-        if ran % SLICE_CHECK == 0 && ran > 0 {
+        if sliced && ran % SLICE_CHECK == 0 {
             let now = std::time::Instant::now();
             match slice_start {
                 None => slice_start = Some(now),
@@ -379,6 +390,8 @@ fn run_batch<F: Future>(
         }
         match scheduler.next(&mut streak) {
             Some(task) => {
+                // `next` counts local tasks in `streak`, and resets it for a shared one.
+                sliced |= streak == 0;
                 ran += 1;
                 task.run();
             }
