@@ -40,6 +40,19 @@ const BUDGET: usize = 128;
 /// Tasks a current-thread runner takes from its local queue before it looks at the shared one.
 const LOCAL_STREAK: usize = 32;
 
+/// How long a runner runs tasks before it yields to the backend's `block_on` so that it polls the
+/// reactor (a non-blocking poll), even with budget left: less than the first nap (50 µs) of
+/// async-io's standby thread. That thread takes the reactor over whenever a nap passes without a
+/// poll; the reactor then runs there, and readiness reaches the runner from another thread, two
+/// context switches at a time (issue #20). Polled this often, the reactor stays on the runner's
+/// thread, and the standby thread's naps grow to 10 ms. Only checked every [`SLICE_CHECK`] tasks,
+/// from the [`SLICE_CHECK`]th on, and only in a batch that took a task from the shared queue
+/// (see `run_batch`): a short batch, or one of tasks that only wake each other, reads no clock.
+const SLICE: std::time::Duration = std::time::Duration::from_micros(40);
+
+/// Tasks between two looks at the clock in a batch; see [`SLICE`].
+const SLICE_CHECK: usize = 8;
+
 thread_local! {
     /// The address of the single-runner scheduler whose runner is being polled on this thread
     /// (0: none). Only compared, never dereferenced.
@@ -281,7 +294,12 @@ impl Scheduler {
                 }
                 Some(task)
             }
-            Err(_) if self.single_runner => pop_local(),
+            Err(_) if self.single_runner => {
+                // A local task after all: the first of a new streak.
+                let task = pop_local();
+                *streak = usize::from(task.is_some());
+                task
+            }
             Err(_) => None,
         }
     }
@@ -339,7 +357,22 @@ fn run_batch<F: Future>(
 ) -> Poll<F::Output> {
     let mut ran = 0;
     let mut streak = 0;
+    // When this batch reached its first SLICE_CHECK tasks.
+    let mut slice_start = None;
+    // Whether the slice applies: once a task came from the shared queue (always, with several
+    // runners). A current-thread runner's tasks come from there when something outside its polls
+    // woke them: the reactor (I/O, timers) or another thread. Batches of tasks that only wake
+    // each other (the local queue) read no clock, and run their whole budget.
+    let mut sliced = false;
     while ran < BUDGET {
+        if sliced && ran % SLICE_CHECK == 0 {
+            let now = std::time::Instant::now();
+            match slice_start {
+                None => slice_start = Some(now),
+                Some(start) if now.duration_since(start) >= SLICE => break,
+                Some(_) => {}
+            }
+        }
         if let Some((ticket, waker)) = ticket {
             // Only this runner sets `due` (popping the ticket): a plain load first.
             if ticket.due.load(Ordering::Relaxed) {
@@ -355,6 +388,8 @@ fn run_batch<F: Future>(
         }
         match scheduler.next(&mut streak) {
             Some(task) => {
+                // `next` counts local tasks in `streak`, and resets it for a shared one.
+                sliced |= streak == 0;
                 ran += 1;
                 task.run();
             }
@@ -381,7 +416,7 @@ fn run_batch<F: Future>(
             }
         }
     }
-    // Budget spent: let the backend poll its reactor, then come back.
+    // Budget or slice spent: let the backend poll its reactor, then come back.
     cx.waker().wake_by_ref();
     Poll::Pending
 }
