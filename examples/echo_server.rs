@@ -11,11 +11,9 @@
 //!   `Drop` guard records "connection N closed" and closes the socket. The idle clients read the
 //!   goodbye, then the end of the stream.
 //!
-//! The network types are async-std's (`async_std::net`, `async_std::io`): add `async-std` to
-//! your dependencies for them. They run on the async-io reactor, so they work on both backends
-//! of this crate: with the default one, and with `--no-default-features --features smol`,
-//! where async-std is no longer this crate's backend but is still a plain dependency (here a
-//! dev-dependency). With smol, `async-net` offers the same types (see the guide, "Real I/O").
+//! The network types are `asyncio::net`'s and the reading and writing `asyncio::io`'s: the
+//! backend's own sockets, so the program builds and runs unchanged on both backends (the
+//! default one, and `--no-default-features --features smol`), with no other dependency.
 //!
 //! The output is deterministic: the clients report counts, the server's log is printed from
 //! `main`, sorted, after everything stopped.
@@ -23,13 +21,11 @@
 //! Run it with `cargo run --example echo_server`.
 
 use std::io;
-use std::net::{Shutdown, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use async_std::io::prelude::*;
-use async_std::io::BufReader;
-use async_std::net::{TcpListener, TcpStream};
-use async_std::stream::StreamExt;
+use asyncio::io::prelude::*;
+use asyncio::io::BufReader;
+use asyncio::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use asyncio::Task;
 
 const CLIENTS: usize = 50;
@@ -72,12 +68,15 @@ impl Drop for Connection {
 
 /// Echoes lines until the client closes its side.
 async fn echo(stream: &TcpStream, log: &Log) -> io::Result<()> {
-    let mut lines = BufReader::new(stream).lines();
-    let mut writer = stream;
+    // Two handles to the one socket (a clone is another handle): one reads, the other writes.
+    let mut reader = BufReader::new(stream.clone());
+    let mut writer = stream.clone();
+    let mut line = String::new();
     // A cancellation lands here, in the pending read: the read is dropped. No byte is taken from
     // the socket that the read did not return; what the `BufReader` had buffered goes with it.
-    while let Some(line) = lines.next().await {
-        writer.write_all(format!("{}\n", line?).as_bytes()).await?;
+    while reader.read_line(&mut line).await? > 0 {
+        writer.write_all(line.as_bytes()).await?;
+        line.clear();
         log.lock().unwrap().echoed += 1;
     }
     Ok(())
@@ -90,9 +89,7 @@ async fn serve_connection(mut connection: Connection) -> io::Result<()> {
         Err(_shutdown) => {
             // Async cleanup is allowed after `catch_cancel`: tell the client why.
             connection.shutting_down = true;
-            (&connection.stream)
-                .write_all(b"server shutting down\n")
-                .await
+            connection.stream.write_all(b"server shutting down\n").await
             // Returning (or being cancelled) drops `connection`: its guard runs, the socket closes.
         }
     }
@@ -134,38 +131,47 @@ async fn serve(listener: TcpListener, log: Log) -> io::Result<()> {
 /// server to close the connection. Returns how many lines came back unchanged.
 async fn client(address: SocketAddr, id: usize) -> io::Result<usize> {
     let stream = TcpStream::connect(address).await?;
-    let mut lines = BufReader::new(&stream).lines();
-    let mut writer = &stream;
+    let mut reader = BufReader::new(stream.clone());
+    let mut writer = stream.clone();
+    let mut echo = String::new();
     let mut matched = 0;
     for i in 0..LINES_PER_CLIENT {
-        let sent = format!("client {id} says line {i}");
-        writer.write_all(format!("{sent}\n").as_bytes()).await?;
-        let echo = lines.next().await.transpose()?;
-        if echo.as_deref() == Some(sent.as_str()) {
+        let sent = format!("client {id} says line {i}\n");
+        writer.write_all(sent.as_bytes()).await?;
+        echo.clear();
+        reader.read_line(&mut echo).await?;
+        if echo == sent {
             matched += 1;
         }
     }
     stream.shutdown(Shutdown::Write)?;
-    assert!(lines.next().await.is_none(), "the server closes after us");
+    echo.clear();
+    assert_eq!(
+        reader.read_line(&mut echo).await?,
+        0,
+        "the server closes after us"
+    );
     Ok(matched)
 }
 
 /// An idle client, once connected and greeted: reads what the server sends until it closes.
 async fn idle_client(stream: TcpStream) -> io::Result<Vec<String>> {
-    let mut lines = BufReader::new(stream).lines();
+    let mut reader = BufReader::new(stream);
     let mut heard = Vec::new();
-    while let Some(line) = lines.next().await {
-        heard.push(line?);
+    let mut line = String::new();
+    while reader.read_line(&mut line).await? > 0 {
+        heard.push(line.trim_end_matches('\n').to_owned());
+        line.clear();
     }
     Ok(heard)
 }
 
 /// Connects, says hello, and waits for the echo, so the server has accepted it on return.
 async fn connect_and_greet(address: SocketAddr) -> io::Result<TcpStream> {
-    let stream = TcpStream::connect(address).await?;
-    (&stream).write_all(b"hello\n").await?;
+    let mut stream = TcpStream::connect(address).await?;
+    stream.write_all(b"hello\n").await?;
     let mut echo = String::new();
-    BufReader::new(&stream).read_line(&mut echo).await?;
+    BufReader::new(stream.clone()).read_line(&mut echo).await?;
     assert_eq!(echo, "hello\n");
     Ok(stream)
 }

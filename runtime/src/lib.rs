@@ -38,6 +38,8 @@ mod error;
 mod gather;
 mod handle;
 mod id;
+pub mod io;
+pub mod net;
 mod runtime;
 mod spawn;
 mod sync;

@@ -15,3 +15,10 @@ pub(crate) fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + Syn
         let _fired_at = timer.await;
     }
 }
+
+/// `asyncio::net` on this backend: async-net's network types (async-io sockets).
+pub(crate) mod net {
+    pub use async_net::{
+        AsyncToSocketAddrs as ToSocketAddrs, Incoming, TcpListener, TcpStream, UdpSocket,
+    };
+}

@@ -113,7 +113,7 @@ where
         // The task's own code is contained inside `Body::poll` (its future, the destructors, the
         // wakers it calls). Should a bug of ours let a panic through anyway, this guard ends the
         // task (abandoned: cancelled) while it unwinds, so that its awaiters do not wait
-        // forever; the runner's catch reports it (`scheduler::Run::poll`). Free when nothing
+        // forever; the runner's catch reports it (`scheduler::Serving::poll`). Free when nothing
         // panics, unlike a catch per task.
         let guard = AbandonOnUnwind(&*self);
         self.poll_once();

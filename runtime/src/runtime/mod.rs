@@ -114,7 +114,7 @@ impl RunConfig {
                     let shared = shared.clone();
                     move |ticket| shared.scheduler.push(ticket)
                 });
-                backend::block_on(shared.scheduler.run_main(program, ticket))
+                backend::block_on(shared.scheduler.serve_main(program, ticket))
             }
             Some(pool) => {
                 backend::block_on(program);

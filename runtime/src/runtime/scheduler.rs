@@ -40,6 +40,19 @@ const BUDGET: usize = 128;
 /// Tasks a current-thread runner takes from its local queue before it looks at the shared one.
 const LOCAL_STREAK: usize = 32;
 
+/// How long a runner runs tasks before it yields to the backend's `block_on` so that it polls the
+/// reactor (a non-blocking poll), even with budget left: less than the first nap (50 µs) of
+/// async-io's standby thread. That thread takes the reactor over whenever a nap passes without a
+/// poll; the reactor then runs there, and readiness reaches the runner from another thread, two
+/// context switches at a time (issue #20). Polled this often, the reactor stays on the runner's
+/// thread, and the standby thread's naps grow to 10 ms. Only checked every [`SLICE_CHECK`] tasks,
+/// from the [`SLICE_CHECK`]th on, and only in a batch that took a task from the shared queue
+/// (see `serve_batch`): a short batch, or one of tasks that only wake each other, reads no clock.
+const SLICE: std::time::Duration = std::time::Duration::from_micros(40);
+
+/// Tasks between two looks at the clock in a batch; see [`SLICE`].
+const SLICE_CHECK: usize = 8;
+
 thread_local! {
     /// The address of the single-runner scheduler whose runner is being polled on this thread
     /// (0: none). Only compared, never dereferenced.
@@ -143,7 +156,7 @@ impl Scheduler {
 
     /// Wakes one sleeping runner, unless one is already on its way.
     fn notify(&self) {
-        // Pairs with the fence in `Run::sleep`: either the sleeper sees the pushed task, or we
+        // Pairs with the fence in `Serving::sleep`: either the sleeper sees the pushed task, or we
         // see the sleeper.
         fence(Ordering::SeqCst);
         if self.sleeping.load(Ordering::Relaxed) == 0 || self.notified.swap(true, Ordering::AcqRel)
@@ -172,8 +185,8 @@ impl Scheduler {
 
     /// A future that runs this queue's tasks on the current thread until `main` is ready.
     /// `main` is polled first on every poll.
-    pub(crate) fn run<F: Future>(&self, main: F) -> Run<'_, F> {
-        Run {
+    pub(crate) fn serve<F: Future>(&self, main: F) -> Serving<'_, F> {
+        Serving {
             scheduler: self,
             main,
             ticket: None,
@@ -184,9 +197,9 @@ impl Scheduler {
 
     /// Like [`run`](Self::run), but `main` waits its turn in the queue: it is polled when
     /// `ticket` comes up (see [`MainTicket`]), with the ticket as its waker.
-    pub(crate) fn run_main<F: Future>(&self, main: F, ticket: Arc<MainTicket>) -> Run<'_, F> {
+    pub(crate) fn serve_main<F: Future>(&self, main: F, ticket: Arc<MainTicket>) -> Serving<'_, F> {
         let waker = Waker::from(ticket.clone());
-        Run {
+        Serving {
             scheduler: self,
             main,
             ticket: Some((ticket, waker)),
@@ -206,18 +219,18 @@ impl Scheduler {
 
 pin_project! {
     /// Runs queued tasks on the current thread while polling `main`; see [`Scheduler::run`].
-    pub(crate) struct Run<'a, F> {
+    pub(crate) struct Serving<'a, F> {
         scheduler: &'a Scheduler,
         #[pin]
         main: F,
-        // `Some` for `run_main`: main's ticket and the waker made of it.
+        // `Some` for `serve_main`: main's ticket and the waker made of it.
         ticket: Option<(Arc<MainTicket>, Waker)>,
         id: u64,
         // Registered among the sleepers (or woken from there and not checked in yet).
         asleep: bool,
     }
 
-    impl<F> PinnedDrop for Run<'_, F> {
+    impl<F> PinnedDrop for Serving<'_, F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if *this.asleep {
@@ -281,13 +294,18 @@ impl Scheduler {
                 }
                 Some(task)
             }
-            Err(_) if self.single_runner => pop_local(),
+            Err(_) if self.single_runner => {
+                // A local task after all: the first of a new streak.
+                let task = pop_local();
+                *streak = usize::from(task.is_some());
+                task
+            }
             Err(_) => None,
         }
     }
 }
 
-impl<F: Future> Future for Run<'_, F> {
+impl<F: Future> Future for Serving<'_, F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -312,7 +330,7 @@ impl<F: Future> Future for Run<'_, F> {
         // nor `run` itself, dies of it. One catch per batch of up to BUDGET tasks, not one per
         // task (~45 instructions a task, callgrind).
         let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_batch(scheduler, main.as_mut(), ticket, asleep, id, cx)
+            serve_batch(scheduler, main.as_mut(), ticket, asleep, id, cx)
         }));
         match batch {
             Ok(poll) => poll,
@@ -328,8 +346,8 @@ impl<F: Future> Future for Run<'_, F> {
 }
 
 /// Runs up to [`BUDGET`] tasks (and `main`, when it has a ticket and its turn comes); see
-/// [`Run::poll`].
-fn run_batch<F: Future>(
+/// [`Serving::poll`].
+fn serve_batch<F: Future>(
     scheduler: &Scheduler,
     mut main: Pin<&mut F>,
     ticket: Option<&(Arc<MainTicket>, Waker)>,
@@ -339,7 +357,22 @@ fn run_batch<F: Future>(
 ) -> Poll<F::Output> {
     let mut ran = 0;
     let mut streak = 0;
+    // When this batch reached its first SLICE_CHECK tasks.
+    let mut slice_start = None;
+    // Whether the slice applies: once a task came from the shared queue (always, with several
+    // runners). A current-thread runner's tasks come from there when something outside its polls
+    // woke them: the reactor (I/O, timers) or another thread. Batches of tasks that only wake
+    // each other (the local queue) read no clock, and run their whole budget.
+    let mut sliced = false;
     while ran < BUDGET {
+        if sliced && ran % SLICE_CHECK == 0 {
+            let now = std::time::Instant::now();
+            match slice_start {
+                None => slice_start = Some(now),
+                Some(start) if now.duration_since(start) >= SLICE => break,
+                Some(_) => {}
+            }
+        }
         if let Some((ticket, waker)) = ticket {
             // Only this runner sets `due` (popping the ticket): a plain load first.
             if ticket.due.load(Ordering::Relaxed) {
@@ -355,6 +388,8 @@ fn run_batch<F: Future>(
         }
         match scheduler.next(&mut streak) {
             Some(task) => {
+                // `next` counts local tasks in `streak`, and resets it for a shared one.
+                sliced |= streak == 0;
                 ran += 1;
                 task.run();
             }
@@ -381,7 +416,7 @@ fn run_batch<F: Future>(
             }
         }
     }
-    // Budget spent: let the backend poll its reactor, then come back.
+    // Budget or slice spent: let the backend poll its reactor, then come back.
     cx.waker().wake_by_ref();
     Poll::Pending
 }
@@ -429,7 +464,7 @@ mod tests {
                 Poll::Pending
             }
         });
-        crate::backend::block_on(scheduler.run(done));
+        crate::backend::block_on(scheduler.serve(done));
         scheduler.close();
     }
 }

@@ -50,7 +50,7 @@ fn loom_a_push_racing_runners_going_to_sleep_is_never_lost() {
                 thread::spawn(move || {
                     let alarm = Arc::new(Alarm::default());
                     let waker = Waker::from(alarm.clone());
-                    let mut runner = pin!(scheduler.run(std::future::pending::<()>()));
+                    let mut runner = pin!(scheduler.serve(std::future::pending::<()>()));
                     let polled = runner.as_mut().poll(&mut Context::from_waker(&waker));
                     assert!(polled.is_pending());
                     // Stay asleep (registered) until the push is over, as a parked thread

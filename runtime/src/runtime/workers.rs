@@ -70,7 +70,7 @@ impl Workers {
                     .name(format!("asyncio-worker-{i}"))
                     .spawn(move || {
                         let _runtime = RuntimeGuard::enter(shared.clone());
-                        backend::block_on(shared.scheduler.run(quit.requested(i)));
+                        backend::block_on(shared.scheduler.serve(quit.requested(i)));
                     })
                     .expect("failed to start an asyncio worker thread")
             })
