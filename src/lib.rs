@@ -81,6 +81,11 @@ pub use asyncio_runtime::*;
 ///   awaited so their cleanups run, and the process exits with status 130 if `main` ended
 ///   cancelled; a second Ctrl-C exits at once. The handler is active only while the function
 ///   runs on the process's main thread.
+/// - `unhandled_panic = "ignore" | "fail"` ([`RunConfig::unhandled_panic`]): whether `run`
+///   fails, once shutdown is over, when a task panicked and nobody retrieved its error (awaited
+///   it, asked `result()` or `error()`, gathered it, ran it in a task group). `"ignore"` is the
+///   default of `#[async_main]` (Python only logs "Task exception was never retrieved");
+///   `"fail"` is the default of [`async_test`].
 /// - `crate = "path"` or `crate = path`: where to find this crate when it is renamed or
 ///   re-exported, e.g. `crate = "my_asyncio"`.
 ///
@@ -169,6 +174,22 @@ pub use asyncio_macros::async_main;
 /// #[asyncio::async_test(flavor = "multi_thread", worker_threads = 2, signals = false)]
 /// async fn runs_without_a_ctrl_c_handler() {
 ///     assert_eq!(asyncio::spawn!(async { 1 }).await, Ok(1));
+/// }
+/// # fn main() {}
+/// ```
+///
+/// A test fails when a task panicked and nobody retrieved the error: a failed assertion inside
+/// a task that the test never awaits does not let it pass (`unhandled_panic = "fail"`, the
+/// expansion's `.unhandled_panic(UnhandledPanic::Fail)`; see [`UnhandledPanic`]). A test that
+/// expects such panics says `unhandled_panic = "ignore"`. tokio's precedent is
+/// `#[tokio::test(unhandled_panic = "shutdown_runtime")]`, which stops at the first panic of any
+/// task; this waits for the end of the test and counts only the panics nobody looked at.
+///
+/// ```
+/// #[asyncio::async_test(unhandled_panic = "ignore")]
+/// async fn a_lost_panic_is_only_reported() {
+///     drop(asyncio::spawn!(async { panic!("nobody awaits this") }));
+///     asyncio::yield_now().await;
 /// }
 /// # fn main() {}
 /// ```

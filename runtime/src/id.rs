@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::num::NonZeroU64;
+// A process-wide counter in a `static`, so `std`'s atomic, not through the loom shim (`sync.rs`),
+// whose atomics cannot be `static`: ids only need to be unique, there is no protocol to model.
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A task's unique, process-wide identifier.

@@ -8,9 +8,9 @@
 //! the value. A job whose task is gone before a thread picks it up is skipped, as Python's
 //! executor cancels a future that has not started.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::future::{poll_fn, Future};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 

@@ -1,6 +1,6 @@
 //! Watching a set of tasks end, without a waker per task: what `gather` and `wait` share.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::sync::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Waker;
 
