@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::contain;
 use crate::handle::any::AnyTask;
 use crate::handle::task::Task;
-use crate::runtime::scheduler::Runnable;
+use crate::runtime::runnable::Runnable;
 use crate::runtime::Shared;
 use crate::task::waiters::{DoneCallback, ScheduleCallbacks};
 

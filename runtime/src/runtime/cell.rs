@@ -11,7 +11,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use super::body::Body;
 use super::registry::RegistryKey;
-use super::scheduler::Runnable;
+use super::runnable::Runnable;
 use super::shared::Shared;
 use crate::contain;
 use crate::id::TaskId;

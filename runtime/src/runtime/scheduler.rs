@@ -30,6 +30,8 @@ use std::task::{Context, Poll, Waker};
 use concurrent_queue::ConcurrentQueue;
 use pin_project_lite::pin_project;
 
+use super::runnable::Runnable;
+use super::ticket::MainTicket;
 use crate::contain;
 use crate::sync::{fence, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
 
@@ -63,56 +65,6 @@ thread_local! {
 
 fn pop_local() -> Option<Arc<dyn Runnable>> {
     LOCAL_QUEUE.with(|queue| queue.borrow_mut().pop_front())
-}
-
-/// Something the run queue can run: a spawned task's cell.
-pub(crate) trait Runnable: Send + Sync {
-    /// Polls the task once; it was taken from the queue. Contains the task's panics itself.
-    fn run(self: Arc<Self>);
-}
-
-/// The main task's place in the run queue of a current-thread runtime (API.md rule 9): `main`
-/// is not a cell (its future need not be `Send` or `'static`), so the queue holds this ticket
-/// instead, and the runner polls `main` when the ticket comes up, in FIFO order with the tasks.
-/// One `yield_now()` in `main` thus lets each ready task take exactly one step, as in Python
-/// (CPython's `test_cancel_yield`). The ticket is `main`'s waker.
-pub(crate) struct MainTicket {
-    /// In the queue, or popped and `main` not polled yet: a wake does not queue it again.
-    queued: AtomicBool,
-    /// Popped: poll `main` now.
-    due: AtomicBool,
-    push: Box<dyn Fn(Arc<dyn Runnable>) + Send + Sync>,
-}
-
-impl MainTicket {
-    /// A ticket that is due at once (`main` runs first); `push` queues it on its scheduler.
-    pub(crate) fn new(push: impl Fn(Arc<dyn Runnable>) + Send + Sync + 'static) -> Arc<Self> {
-        Arc::new(MainTicket {
-            queued: AtomicBool::new(true),
-            due: AtomicBool::new(true),
-            push: Box::new(push),
-        })
-    }
-}
-
-impl Runnable for MainTicket {
-    fn run(self: Arc<Self>) {
-        self.due.store(true, Ordering::Release);
-    }
-}
-
-impl std::task::Wake for MainTicket {
-    fn wake(self: Arc<Self>) {
-        if !self.queued.swap(true, Ordering::AcqRel) {
-            (self.push)(self.clone());
-        }
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        if !self.queued.swap(true, Ordering::AcqRel) {
-            (self.push)(self.clone());
-        }
-    }
 }
 
 /// One runtime's queue of tasks ready to run, and the runners waiting for work.
