@@ -41,17 +41,17 @@ pub(crate) use crate::task::request::Request;
 /// Requests cancellation of `task` and wakes it (Python's `cancel()`); `false` iff it has
 /// ended.
 pub(crate) fn request<C: ErasedCore + ?Sized>(task: &Arc<C>, request: Request) -> bool {
-    let accepted = task.request(request);
-    if accepted {
-        task.clone().wake_for_cancel();
-    }
-    accepted
+    wake_if(task, task.request(request))
 }
 
 /// Makes a delivered cancellation pending again in `task`, without counting a new request
 /// (Python's bare `raise` in an `except CancelledError` block); `false` iff it has ended.
 pub(crate) fn reraise<C: ErasedCore + ?Sized>(task: &Arc<C>, request: Request) -> bool {
-    let accepted = task.reraise(request);
+    wake_if(task, task.reraise(request))
+}
+
+/// Wakes `task` if its request was `accepted`, so that a task parked in a long sleep gets it.
+fn wake_if<C: ErasedCore + ?Sized>(task: &Arc<C>, accepted: bool) -> bool {
     if accepted {
         task.clone().wake_for_cancel();
     }

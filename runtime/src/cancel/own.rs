@@ -36,10 +36,9 @@ pub(crate) struct OwnCancel {
 impl OwnCancel {
     /// On the first poll: find the task and become a catching scope in it.
     pub(crate) fn enter(&mut self) {
-        if self.scope.task().is_some() {
+        if !self.scope.enter() {
             return;
         }
-        self.scope.enter();
         if let Some(task) = self.scope.task() {
             let header = task.header();
             self.cancelling_at_entry = header.cancelling();

@@ -30,15 +30,18 @@ pub(crate) struct CatchScope {
 }
 
 impl CatchScope {
-    /// Becomes a catching scope in the current task, if any; on the first call only.
-    pub(crate) fn enter(&mut self) {
+    /// Becomes a catching scope in the current task, if any; on the first call only. `true`
+    /// if this call entered a task's scope.
+    pub(crate) fn enter(&mut self) -> bool {
         if std::mem::replace(&mut self.entered, true) {
-            return;
+            return false;
         }
-        if let Some(task) = context::current() {
-            self.level = task.header().enter_catch();
-            self.task = Some(task);
-        }
+        let Some(task) = context::current() else {
+            return false;
+        };
+        self.level = task.header().enter_catch();
+        self.task = Some(task);
+        true
     }
 
     /// The task this scope is pending in.

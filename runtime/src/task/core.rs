@@ -381,18 +381,12 @@ impl<T> Core<T> {
     pub(crate) fn error(&self) -> Option<TaskError> {
         let slot = self.lock();
         self.mark_read(&slot);
-        match &slot.outcome {
-            Outcome::Done(Err(e)) => Some(e.clone()),
-            _ => None,
-        }
+        slot.error()
     }
 
     /// The error, for the runtime's own reports: not a retrieval.
     pub(crate) fn peek_error(&self) -> Option<TaskError> {
-        match &self.lock().outcome {
-            Outcome::Done(Err(e)) => Some(e.clone()),
-            _ => None,
-        }
+        self.lock().error()
     }
 
     /// A handle is reading the outcome: a panic counts as retrieved from now on.

@@ -103,6 +103,14 @@ pub(super) struct Slot<T> {
 }
 
 impl<T> Slot<T> {
+    /// The error of an ended task (`None` for a value, or while running).
+    pub(super) fn error(&self) -> Option<TaskError> {
+        match &self.outcome {
+            Outcome::Done(Err(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
+
     /// Takes the pending request's message out of a running task's outcome (there may be none
     /// left: a completion under a pending cancel takes it).
     pub(super) fn take_pending(&mut self) -> Request {
