@@ -1,6 +1,6 @@
 //! ALL-xx: all_tasks(), current_task() and wait().
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

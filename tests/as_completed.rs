@@ -6,7 +6,7 @@
 //! `test_as_completed_coroutine_without_loop` / `..._use_running_loop` (about wrapping bare
 //! coroutines into tasks; ours takes tasks).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,6 @@
 //! BG-xx and ERR-xx: background tasks, shutdown, and misuse.
 
-mod common;
+use crate::common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};

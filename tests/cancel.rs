@@ -1,6 +1,6 @@
 //! CAN-xx: cancelling tasks (asyncio-semantics.md), and the cancellation contract of API.md.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! Each program runs on the default flavor and on a multi-thread runtime with ONE worker: a
 //! worker killed by a panic would leave every later task hanging there.
 
-mod common;
+use crate::common;
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;

@@ -3,7 +3,7 @@
 //! held, races under `multi_thread` (many producers and consumers, cancel storms while waiting:
 //! every item delivered exactly once, nothing stuck), `maxsize` 0 and 1, empty inputs.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};

@@ -3,7 +3,7 @@
 //! tasks ended by shutdown run before `run` returns. Names with `test_` port CPython's
 //! test_futures.py / test_tasks.py methods.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

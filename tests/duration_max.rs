@@ -1,7 +1,7 @@
 //! Every API that takes a `Duration` treats a deadline past what `Instant` can hold as "never"
 //! (`Duration::MAX` panicked with "overflow when adding duration to instant").
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

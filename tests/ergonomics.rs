@@ -2,7 +2,7 @@
 //! `as_completed` over tasks of different output types (`Task::any`), `all_tasks()` in spawn
 //! order, and the `!Send` story of the current_thread flavor.
 
-mod common;
+use crate::common;
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! CPython's own test_asyncio methods that found a difference (API.md rule 9): the main task is
 //! a task like any other and waits in the same FIFO queue.
 
-mod common;
+use crate::common;
 
 use asyncio::{spawn, yield_now};
 

@@ -1,6 +1,6 @@
 //! GAT-xx: gather, through the runtime functions (`gather!` expands to these).
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! bare `lock.release()` of a lock acquired by another task is dropping that task's guard,
 //! which it handed over through a [`Held`] slot. Methods not ported: `docs/coordination-port.md`.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! handle is gone, its output (kept for awaiters) is dropped. A task that keeps a reference to
 //! itself (its own waker, its queue entry) would leak, and its output would never be dropped.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

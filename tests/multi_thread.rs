@@ -1,7 +1,5 @@
 //! The multi_thread flavor: each runtime really gets `worker_threads` workers of its own.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 //! runtime pins it in place inside the task (`runtime/src/runtime/cell.rs`, its one `unsafe`); these
 //! futures check their own address on every poll and in their destructor.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 use std::future::Future;

@@ -3,7 +3,7 @@
 //! shutdown mixins run for the three queue types. Methods not ported:
 //! `docs/coordination-port.md`.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

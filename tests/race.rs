@@ -1,6 +1,6 @@
 //! Contract 8: cancel() and completion race safely across threads.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! TG-xx and TMO-04/05: task groups and timeout scopes.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! TMO-xx: wait_for and shield.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

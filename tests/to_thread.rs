@@ -5,7 +5,7 @@
 //! Not ported: `test_to_thread_contextvars` (Rust has no context variables; a closure captures
 //! what it needs, see `test_to_thread_args_kwargs`).
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;

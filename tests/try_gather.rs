@@ -2,7 +2,7 @@
 //! "Failures that are values"). The first failure cancels every other child and returns only
 //! once they have stopped.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! `RunConfig::unhandled_panic` and `#[async_test]`'s default: a task that panicked when nobody
 //! retrieved its error fails the run (`Fail`), and only then.
 
-mod common;
+use crate::common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;

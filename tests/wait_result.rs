@@ -1,6 +1,6 @@
 //! WAIT-xx and RES-xx: awaiting tasks and reading their results.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
