@@ -73,7 +73,10 @@ fn bg_03_a_task_that_is_never_awaited_runs_to_completion() {
     });
 }
 
-fn bg(log: &Log, name: &'static str) -> impl std::future::Future<Output = ()> + Send + 'static {
+fn bg(
+    log: &Log,
+    name: &'static str,
+) -> impl std::future::Future<Output = ()> + Send + 'static + use<> {
     let log = log.clone();
     async move {
         log.push(format!("{name}: started"));

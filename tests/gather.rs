@@ -105,7 +105,7 @@ fn gat_03_return_exceptions_puts_errors_in_place_of_results() {
 fn cancellable(
     name: &'static str,
     log: &Log,
-) -> impl std::future::Future<Output = ()> + Send + 'static {
+) -> impl std::future::Future<Output = ()> + Send + 'static + use<> {
     let log = log.clone();
     async move {
         if let Err(c) = catch_cancel(park()).await {

@@ -51,7 +51,7 @@ fn events(log: &Log) -> Vec<String> {
 fn sibling(
     name: &'static str,
     log: &Log,
-) -> impl std::future::Future<Output = ()> + Send + 'static {
+) -> impl std::future::Future<Output = ()> + Send + 'static + use<> {
     let log = log.clone();
     async move {
         log.push(format!("{name}: started"));
