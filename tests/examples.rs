@@ -55,8 +55,13 @@ fn example_names() -> Vec<String> {
 
 /// The cargo arguments that select this test binary's profile and features.
 fn build_args() -> Vec<String> {
+    // `--workspace`, as `cargo test --workspace` builds: cargo unifies the features of the
+    // packages it builds (the benchmarks' async-std has `unstable`, the macros' tests add syn's
+    // `visit-mut`), so a build of this package alone would compile the runtime, the macros and
+    // their dependencies a second time (.ci/run's largest waste).
     let mut args = vec![
         "build".to_owned(),
+        "--workspace".to_owned(),
         "--examples".to_owned(),
         "--quiet".to_owned(),
         "--message-format=json".to_owned(),
