@@ -227,11 +227,11 @@ pub mod __private {
 /// # }
 /// ```
 ///
-/// Expands to `::asyncio::__private::spawn(future)` or
-/// `::asyncio::__private::spawn_named(future, name)`, thin wrappers of [`spawn()`] and
-/// [`spawn_named`] whose bounds give tailored errors: `spawn!(work)` for `spawn!(work())`
-/// says that a future was expected and how to get one. Several futures are an error (use
-/// [`gather!`]), and so are unknown options.
+/// Expands to `::asyncio::spawn(future)` or `::asyncio::spawn_named(future, name)` (the name
+/// through `__private::task_name`, whose bound says "a task name is a string"), so that a
+/// future that is not `Send + 'static` is reported against [`spawn()`], and `spawn!(work)` for
+/// `spawn!(work())` gets the compiler's "is not a future" with "use parentheses to call this
+/// function". Several futures are an error (use [`gather!`]), and so are unknown options.
 #[macro_export]
 macro_rules! spawn {
     ($($args:tt)*) => {

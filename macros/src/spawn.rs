@@ -2,15 +2,17 @@
 //! `asyncio.create_task(coro, name=...)`.
 //!
 //! ```text
-//! spawn!(work(1))                ==>  ::asyncio::__private::spawn(work(1))
-//! spawn!(work(1), name = "w")    ==>  ::asyncio::__private::spawn_named(work(1), "w")
+//! spawn!(work(1))              ==>  ::asyncio::spawn(work(1))
+//! spawn!(work(1), name = "w")  ==>  ::asyncio::spawn_named(work(1), ::asyncio::__private::task_name("w"))
 //! ```
 //!
 //! Whether the argument is a future, and a `Send + 'static` one, is checked by the bounds of
-//! those two functions, whose traits carry `#[diagnostic::on_unimplemented]` messages.
+//! the public functions, so the errors name `asyncio::spawn`; the name goes through
+//! `__private::task_name`, whose trait carries an `#[diagnostic::on_unimplemented]` message.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit};
 
 use crate::call_args::{check_option_keys, parse_call_args};
@@ -53,19 +55,23 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         let compile_errors = errors.to_compile_errors();
         return quote!({ #compile_errors });
     };
+    // The public functions, so that a future that is not `Send + 'static` (or not a future) is
+    // reported against `asyncio::spawn`, at the future's tokens.
+    let spawn = quote_spanned!(future.span()=> #crate_path::spawn);
     if !errors.is_empty() {
         // Still spawn the future, so its type checks and `Task<T>` flows on: the error above
         // is then the only one.
         let compile_errors = errors.to_compile_errors();
         return quote! {{
             #compile_errors
-            #crate_path::__private::spawn(#future)
+            #spawn(#future)
         }};
     }
     if let Some(name) = name {
-        quote!(#crate_path::__private::spawn_named(#future, #name))
+        let spawn_named = quote_spanned!(future.span()=> #crate_path::spawn_named);
+        quote!(#spawn_named(#future, #crate_path::__private::task_name(#name)))
     } else {
-        quote!(#crate_path::__private::spawn(#future))
+        quote!(#spawn(#future))
     }
 }
 
@@ -81,11 +87,11 @@ mod tests {
     fn spawns_the_future() {
         assert_eq!(
             out(quote!([::asyncio] work(1))),
-            quote!(::asyncio::__private::spawn(work(1))).to_string()
+            quote!(::asyncio::spawn(work(1))).to_string()
         );
         assert_eq!(
             out(quote!([::asyncio] work(1),)),
-            quote!(::asyncio::__private::spawn(work(1))).to_string()
+            quote!(::asyncio::spawn(work(1))).to_string()
         );
     }
 
@@ -93,7 +99,11 @@ mod tests {
     fn a_name_makes_a_named_task() {
         assert_eq!(
             out(quote!([::my_asyncio] work(), name = "worker")),
-            quote!(::my_asyncio::__private::spawn_named(work(), "worker")).to_string()
+            quote!(::my_asyncio::spawn_named(
+                work(),
+                ::my_asyncio::__private::task_name("worker")
+            ))
+            .to_string()
         );
         // A computed name is an expression of any string type.
         assert!(out(quote!([::a] work(), name = format!("w{}", 1))).contains("spawn_named"));

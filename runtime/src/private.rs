@@ -3,14 +3,9 @@
 //!
 //! The function-like macros expand to calls of the functions below (see `asyncio-macros`);
 //! the attributes call only public API (`RunConfig::new().run(main())`). Each function is a
-//! thin wrapper over the public API whose bounds are phrased for good error messages: the
-//! "is it a future?" question is asked through a trait of this module carrying
-//! `#[diagnostic::on_unimplemented]`, and `Send + 'static` is asked separately, so that a
-//! non-`Send` future gets the compiler's own "future cannot be sent between threads safely"
-//! explanation instead of a misleading "not a future". The output type is a separate
-//! parameter (`F: SpawnFuture<Output = T>`, returning `Task<T>`) rather than the projection
-//! `Task<F::Output>`: with the projection in the signature, the compiler reports the failed
-//! `Future` bound behind the trait, without the trait's message.
+//! thin wrapper over the public API whose bounds are phrased for good error messages (traits
+//! of this module carrying `#[diagnostic::on_unimplemented]`). `spawn!` calls the public
+//! `spawn` / `spawn_named` itself, so that its errors name them.
 
 use std::future::Future;
 
@@ -18,73 +13,22 @@ use crate::{Task, TaskError};
 
 pub use crate::gather;
 
-/// A value `spawn!` accepts: any future. The trait exists for its error message.
-#[diagnostic::on_unimplemented(
-    message = "`spawn!` expects a future, but `{Self}` is not a future",
-    label = "expected a future, e.g. `work()` or `async {{ ... }}`",
-    note = "if this is an `async fn`, call it: `spawn!(work())`, not `spawn!(work)`"
-)]
-pub trait SpawnFuture: Sized {
-    /// The future's output.
-    type Output;
-    /// Spawns the future as a task, named or not.
-    #[track_caller]
-    fn spawn_task(self, name: Option<String>) -> Task<Self::Output>
-    where
-        Self: Send + 'static,
-        Self::Output: Send + 'static;
-}
-
-impl<F: Future> SpawnFuture for F {
-    type Output = F::Output;
-    #[track_caller]
-    fn spawn_task(self, name: Option<String>) -> Task<F::Output>
-    where
-        Self: Send + 'static,
-        Self::Output: Send + 'static,
-    {
-        match name {
-            Some(name) => crate::spawn_named(self, name),
-            None => crate::spawn(self),
-        }
-    }
-}
-
-/// What `spawn!(future)` calls: [`crate::spawn`].
+/// What `spawn!(..., name = ...)` passes its name through (`spawn!(f, name = n)` is
+/// `spawn_named(f, task_name(n))`): the name as a `String`, asking "is it a string?" with
+/// [`TaskName`]'s message. (The future goes to [`crate::spawn`] / [`crate::spawn_named`]
+/// as it is, so that a future that is not `Send` is reported against `asyncio::spawn`, an item
+/// the user can look up, and a value that is not a future gets the compiler's own "is not a
+/// future" error with its "use parentheses to call this function" help.)
 ///
 /// ```
 /// # use asyncio_runtime as asyncio;
 /// asyncio::run(async {
-///     let task = asyncio::__private::spawn(async { 7 });
-///     assert_eq!(task.await, Ok(7));
+///     let task = asyncio::spawn_named(async {}, asyncio::__private::task_name(format!("w{}", 1)));
+///     assert_eq!(task.name(), "w1");
 /// });
 /// ```
-#[track_caller]
-pub fn spawn<F, T>(future: F) -> Task<T>
-where
-    F: SpawnFuture<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    future.spawn_task(None)
-}
-
-/// What `spawn!(future, name = ...)` calls: [`crate::spawn_named`].
-///
-/// ```
-/// # use asyncio_runtime as asyncio;
-/// asyncio::run(async {
-///     let task = asyncio::__private::spawn_named(async {}, format!("worker-{}", 1));
-///     assert_eq!(task.name(), "worker-1");
-/// });
-/// ```
-#[track_caller]
-pub fn spawn_named<F, T, N>(future: F, name: N) -> Task<T>
-where
-    F: SpawnFuture<Output = T> + Send + 'static,
-    T: Send + 'static,
-    N: TaskName,
-{
-    future.spawn_task(Some(name.into_name()))
+pub fn task_name<N: TaskName>(name: N) -> String {
+    name.into_name()
 }
 
 /// A value `spawn!(..., name = ...)` accepts as a name: any string type.

@@ -18,7 +18,7 @@ impl App {
 fn each_test_has_its_own_runtime() {
     #[allow(clippy::unused_async)]
     async fn each_test_has_its_own_runtime() {
-        assert_eq!(::asyncio::__private::spawn(async { 1 }). await, Ok(1));
+        assert_eq!(::asyncio::spawn(async { 1 }). await, Ok(1));
     }
     ::asyncio::RunConfig::new()
         .signals(false)

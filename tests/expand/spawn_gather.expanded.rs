@@ -5,8 +5,11 @@ async fn work(n: u32) -> u32 {
 fn main() -> Result<(), asyncio::TaskError> {
     #[allow(clippy::unused_async)]
     async fn main() -> Result<(), asyncio::TaskError> {
-        let task = ::asyncio::__private::spawn(work(1));
-        let named = ::asyncio::__private::spawn_named(work(2), "second");
+        let task = ::asyncio::spawn(work(1));
+        let named = ::asyncio::spawn_named(
+            work(2),
+            ::asyncio::__private::task_name("second"),
+        );
         let (a, b, c) = ::asyncio::__private::gather((
                 ::asyncio::__private::into_task(task),
                 ::asyncio::__private::into_task(named),

@@ -6,7 +6,7 @@ async fn fetch(n: u32) -> Result<u32, Error> {
 fn main() -> Result<(), Error> {
     #[allow(clippy::unused_async)]
     async fn main() -> Result<(), Error> {
-        let existing = ::asyncio::__private::spawn(fetch(1));
+        let existing = ::asyncio::spawn(fetch(1));
         let (a, b) = ::asyncio::__private::try_gather((
                 ::asyncio::__private::try_into_task(existing),
                 ::asyncio::__private::try_into_task(fetch(2)),

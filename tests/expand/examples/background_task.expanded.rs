@@ -38,9 +38,7 @@ fn main() {
     #[allow(clippy::unused_async)]
     async fn main() {
         println!("main coroutine started");
-        let task = ::asyncio::__private::spawn(
-            background("background", Duration::from_millis(10)),
-        );
+        let task = ::asyncio::spawn(background("background", Duration::from_millis(10)));
         println!("main: task created, done: {}", task.done());
         let busy: u64 = (1..=1_000).sum();
         println!(
@@ -50,13 +48,9 @@ fn main() {
         println!("main: back after one yield, doing other work");
         asyncio::sleep(Duration::from_millis(200)).await;
         println!("main: the task is done: {}", task.done());
-        drop(
-            ::asyncio::__private::spawn(
-                background("detached", Duration::from_millis(10)),
-            ),
-        );
+        drop(::asyncio::spawn(background("detached", Duration::from_millis(10))));
         asyncio::sleep(Duration::from_millis(100)).await;
-        ::asyncio::__private::spawn(async {
+        ::asyncio::spawn(async {
             let _cleanup = Cleanup("forgotten");
             println!("forgotten: started, sleeping for an hour");
             asyncio::sleep(Duration::from_secs(3600)).await;

@@ -39,7 +39,10 @@ where
 {
     println!("{title}");
     let stop = Arc::new(AtomicBool::new(false));
-    let ticker = ::asyncio::__private::spawn_named(ticker(stop.clone()), "ticker");
+    let ticker = ::asyncio::spawn_named(
+        ticker(stop.clone()),
+        ::asyncio::__private::task_name("ticker"),
+    );
     asyncio::yield_now().await;
     println!("  result: {}", work. await ?);
     stop.store(true, Ordering::SeqCst);

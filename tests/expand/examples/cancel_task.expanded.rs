@@ -32,7 +32,7 @@ fn main() {
     #[allow(clippy::unused_async)]
     async fn main() {
         println!("main coroutine started");
-        let task = ::asyncio::__private::spawn(task_coroutine());
+        let task = ::asyncio::spawn(task_coroutine());
         asyncio::sleep(Duration::from_millis(100)).await;
         let was_cancelled = task.cancel();
         println!("was canceled: {was_cancelled}");

@@ -20,12 +20,12 @@ fn main() {
         let wait_ms: u64 = std::env::args()
             .nth(1)
             .map_or(200, |s| s.parse::<u64>().expect("seconds to wait") * 1000);
-        let _worker = ::asyncio::__private::spawn_named(
+        let _worker = ::asyncio::spawn_named(
             async {
                 let _cleanup = Finally("worker: cleanup ran");
                 asyncio::sleep(Duration::from_secs(3600)).await;
             },
-            "worker",
+            ::asyncio::__private::task_name("worker"),
         );
         println!("main: ready, press Ctrl-C");
         match asyncio::catch_cancel(asyncio::sleep(Duration::from_millis(wait_ms))).await

@@ -32,10 +32,22 @@ const DEADLINE: Duration = Duration::from_millis(300);
 fn main() {
     #[allow(clippy::unused_async)]
     async fn main() {
-        let users = ::asyncio::__private::spawn_named(active_users(), "users");
-        let motd = ::asyncio::__private::spawn_named(message_of_the_day(), "motd");
-        let ping = ::asyncio::__private::spawn_named(latency(), "ping");
-        let sensor = ::asyncio::__private::spawn_named(temperature(), "sensor");
+        let users = ::asyncio::spawn_named(
+            active_users(),
+            ::asyncio::__private::task_name("users"),
+        );
+        let motd = ::asyncio::spawn_named(
+            message_of_the_day(),
+            ::asyncio::__private::task_name("motd"),
+        );
+        let ping = ::asyncio::spawn_named(
+            latency(),
+            ::asyncio::__private::task_name("ping"),
+        );
+        let sensor = ::asyncio::spawn_named(
+            temperature(),
+            ::asyncio::__private::task_name("sensor"),
+        );
         let all = [users.any(), motd.any(), ping.any(), sensor.any()];
         let (done, _pending) = asyncio::wait(&all)
             .return_when(ReturnWhen::FirstCompleted)

@@ -99,7 +99,10 @@ async fn serve(listener: TcpListener, log: Log) -> io::Result<()> {
             let name = format!("conn-{accepted} {peer}");
             connections
                 .push(
-                    ::asyncio::__private::spawn_named(serve_connection(connection), name),
+                    ::asyncio::spawn_named(
+                        serve_connection(connection),
+                        ::asyncio::__private::task_name(name),
+                    ),
                 );
         }
     };
@@ -162,9 +165,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let log = Log::default();
-        let server = ::asyncio::__private::spawn_named(
+        let server = ::asyncio::spawn_named(
             serve(listener, log.clone()),
-            "server",
+            ::asyncio::__private::task_name("server"),
         );
         let results = asyncio::gather_all((1..=CLIENTS).map(|id| client(address, id)))
             .await?;
@@ -176,7 +179,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut idle = Vec::new();
         for _ in 0..IDLE_CLIENTS {
             let stream = connect_and_greet(address).await?;
-            idle.push(::asyncio::__private::spawn(idle_client(stream)));
+            idle.push(::asyncio::spawn(idle_client(stream)));
         }
         server.cancel_with("shutdown");
         let outcome = server.await;

@@ -73,15 +73,15 @@ fn main() -> Result<(), TaskError> {
         for job in 1..=10 {
             queue.put_nowait(job).expect("unbounded");
         }
-        let w1 = ::asyncio::__private::spawn_named(
+        let w1 = ::asyncio::spawn_named(
             worker(1, queue.clone(), Duration::from_millis(200), false),
-            "worker-1",
+            ::asyncio::__private::task_name("worker-1"),
         );
-        let w2 = ::asyncio::__private::spawn_named(
+        let w2 = ::asyncio::spawn_named(
             worker(2, queue.clone(), Duration::from_millis(300), true),
-            "worker-2",
+            ::asyncio::__private::task_name("worker-2"),
         );
-        ::asyncio::__private::spawn(async {
+        ::asyncio::spawn(async {
             let _cleanup = Cleanup("metrics reporter");
             loop {
                 asyncio::sleep(Duration::from_secs(1)).await;
@@ -107,7 +107,10 @@ fn main() -> Result<(), TaskError> {
                 "main: {} -> {outcome}, cancelled: {}", worker.name(), worker.cancelled()
             );
         }
-        let save = ::asyncio::__private::spawn_named(save_state(queue.clone()), "save");
+        let save = ::asyncio::spawn_named(
+            save_state(queue.clone()),
+            ::asyncio::__private::task_name("save"),
+        );
         let left = asyncio::shield(save).await?;
         println!("main: {left} jobs left for next time");
         println!("main: bye");

@@ -21,9 +21,9 @@ fn main() -> Result<(), asyncio::TaskError> {
         let chunks: Vec<_> = (0..8)
             .map(|i| {
                 let range = i * CHUNK..(i + 1) * CHUNK;
-                ::asyncio::__private::spawn_named(
+                ::asyncio::spawn_named(
                     async move { count_primes(range) },
-                    format!("chunk-{i}"),
+                    ::asyncio::__private::task_name(format!("chunk-{i}")),
                 )
             })
             .collect();

@@ -58,13 +58,9 @@ fn main() {
     async fn main() {
         let cond = Condition::new(State::default());
         let go = Event::new();
-        let a = ::asyncio::__private::spawn(
-            consumer("consumer a", cond.clone(), go.clone()),
-        );
-        let b = ::asyncio::__private::spawn(
-            consumer("consumer b", cond.clone(), go.clone()),
-        );
-        let p = ::asyncio::__private::spawn(producer(cond.clone(), go.clone()));
+        let a = ::asyncio::spawn(consumer("consumer a", cond.clone(), go.clone()));
+        let b = ::asyncio::spawn(consumer("consumer b", cond.clone(), go.clone()));
+        let p = ::asyncio::spawn(producer(cond.clone(), go.clone()));
         asyncio::yield_now().await;
         println!("go!");
         go.set();

@@ -18,7 +18,10 @@ fn main() {
         let total = files.len();
         let mut tasks = Vec::new();
         for (name, ms) in files {
-            let task = ::asyncio::__private::spawn_named(download(name, ms), name);
+            let task = ::asyncio::spawn_named(
+                download(name, ms),
+                ::asyncio::__private::task_name(name),
+            );
             let finished = finished.clone();
             task.add_done_callback(move |task| {
                 let n = finished.fetch_add(1, Ordering::SeqCst) + 1;

@@ -39,7 +39,7 @@ async fn square_root(x: i64) -> i64 {
 fn main() -> Result<(), TaskError> {
     #[allow(clippy::unused_async)]
     async fn main() -> Result<(), TaskError> {
-        let task = ::asyncio::__private::spawn(square(7));
+        let task = ::asyncio::spawn(square(7));
         println!("result() while pending: {:?}", task.result());
         let value = task.clone().await?;
         println!("awaited: {value}");
@@ -48,7 +48,7 @@ fn main() -> Result<(), TaskError> {
             "awaited again: {again} (no second \"computing\" line: the task ran once)"
         );
         println!("result() when finished: {:?}", task.result());
-        let cancelled = ::asyncio::__private::spawn(square(8));
+        let cancelled = ::asyncio::spawn(square(8));
         cancelled.cancel_with("no longer needed");
         println!("result() right after cancel: {:?}", cancelled.result());
         match cancelled.clone().await {
@@ -64,7 +64,7 @@ fn main() -> Result<(), TaskError> {
         if let Err(error) = cancelled.result() {
             println!("as a message: {error}");
         }
-        let failing = ::asyncio::__private::spawn(square_root(-4));
+        let failing = ::asyncio::spawn(square_root(-4));
         match failing.clone().await {
             Err(TaskError::Panicked(p)) => {
                 println!("the task panicked: {:?}", p.message())
@@ -73,7 +73,7 @@ fn main() -> Result<(), TaskError> {
         }
         println!("error() of the panicked task: {}", failing.error().is_some());
         println!("error() of the finished task: {:?}", task.error());
-        let root = ::asyncio::__private::spawn(square_root(49)).await?;
+        let root = ::asyncio::spawn(square_root(49)).await?;
         println!("square root of 49: {root}");
         Ok(())
     }

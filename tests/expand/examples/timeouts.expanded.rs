@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let response = asyncio::wait_for(request("fast", FAST), LIMIT).await?;
         println!("  got {response:?}");
         println!("wait_for, too slow:");
-        let slow = ::asyncio::__private::spawn(request("slow", SLOW));
+        let slow = ::asyncio::spawn(request("slow", SLOW));
         match asyncio::wait_for(slow.clone(), LIMIT).await {
             Ok(response) => println!("  got {response:?}"),
             Err(TimeoutError) => {
@@ -56,8 +56,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await;
         println!("  outcome: {outcome:?}, expired: {}", deadline.expired());
         println!("wait with a timeout:");
-        let quick = ::asyncio::__private::spawn(request("quick", FAST));
-        let sluggish = ::asyncio::__private::spawn(request("sluggish", SLOW));
+        let quick = ::asyncio::spawn(request("quick", FAST));
+        let sluggish = ::asyncio::spawn(request("sluggish", SLOW));
         let (done, pending) = asyncio::wait([&quick, &sluggish]).timeout(LIMIT).await;
         println!("  done: {}, pending: {}", done.len(), pending.len());
         println!("  sluggish still running: {}", ! sluggish.done());
@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = sluggish.clone().await;
         println!("  sluggish cancelled: {}", sluggish.cancelled());
         println!("shield:");
-        let save = ::asyncio::__private::spawn(request("save", LIMIT * 2));
+        let save = ::asyncio::spawn(request("save", LIMIT * 2));
         let waited = asyncio::wait_for(asyncio::shield(save.clone()), LIMIT).await;
         println!("  waited: {waited:?}; the save was cancelled: {}", save.cancelled());
         let saved = save.await?;

@@ -31,7 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("all_tasks() and wait():");
         for i in 1..=5 {
-            ::asyncio::__private::spawn_named(work(i), format!("worker-{i}"));
+            ::asyncio::spawn_named(
+                work(i),
+                ::asyncio::__private::task_name(format!("worker-{i}")),
+            );
         }
         let mut all = asyncio::all_tasks();
         all.remove(&asyncio::current_task().expect("main runs as a task"));
@@ -59,10 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         println!("  values: {:?}", (c, a, b));
         println!("gather_all:");
-        let handles: Vec<_> = (1..=4)
-            .rev()
-            .map(|i| ::asyncio::__private::spawn(work(i)))
-            .collect();
+        let handles: Vec<_> = (1..=4).rev().map(|i| ::asyncio::spawn(work(i))).collect();
         let values = asyncio::gather_all(handles).await?;
         println!("  values: {values:?}");
         Ok(())

@@ -37,10 +37,10 @@ fn main() -> Result<(), asyncio::TaskError> {
     #[allow(clippy::unused_async)]
     async fn main() -> Result<(), asyncio::TaskError> {
         println!("main coroutine started");
-        let task = ::asyncio::__private::spawn(task_coroutine());
+        let task = ::asyncio::spawn(task_coroutine());
         task.clone().await?;
         println!("main: the task is done: {}", task.done());
-        let value = ::asyncio::__private::spawn(answer()).await?;
+        let value = ::asyncio::spawn(answer()).await?;
         println!("main: spawned and awaited in one line: {value}");
         let direct = answer().await;
         println!("main: awaited the future directly: {direct}");

@@ -21,9 +21,7 @@ fn main() {
             queue.put_nowait(sleep_for).unwrap();
         }
         let workers: Vec<_> = (0..3)
-            .map(|i| ::asyncio::__private::spawn(
-                worker(format!("worker-{i}"), queue.clone()),
-            ))
+            .map(|i| ::asyncio::spawn(worker(format!("worker-{i}"), queue.clone())))
             .collect();
         let started_at = Instant::now();
         queue.join().await;
