@@ -241,13 +241,10 @@ fn a_handle_read_inside_a_drop_at_shutdown_retrieves_the_panic() {
     }
 }
 
-/// Open bug, found by this test (issue 19): within a few hundred iterations, the racer's body
-/// has run and panicked (the flag is set, a worker printed the panic) and yet a `Fail` run
-/// returns normally. Not fixed yet: recording the tasks that end by a panic during shutdown
-/// (`runtime/shutdown.rs`) did not change it, so the panic is neither recorded by the worker
-/// (`cell.rs::poll_once`) in time nor seen unread by `check`. Run it with `--ignored`.
+/// Found by this test (issue 19): shutdown waited for the racer with a wait that counted as
+/// reading its panic, so a `Fail` run passed. Waiting for the end (`Core::poll_end`) no longer
+/// reads the outcome.
 #[test]
-#[ignore = "open bug: a detached task's panic racing the end of a multi_thread run can pass Fail"]
 fn on_multi_thread_a_detached_panic_racing_the_end_of_run_fails_it_iff_it_happened() {
     // main returns at once: the detached task may run (and panic) on a worker before shutdown,
     // or be cancelled before its first step (then it never panics). Either way, `Fail` fails

@@ -35,7 +35,7 @@ impl AllEnded {
     #[inline]
     pub(crate) fn poll_ended(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         while let Some(task) = self.tasks.get(self.cursor) {
-            if task.poll_done(cx, &mut self.key).is_pending() {
+            if task.poll_end(cx, &mut self.key).is_pending() {
                 return Poll::Pending;
             }
             self.key = None;

@@ -166,7 +166,7 @@ impl<T> Core<T> {
         key: &mut Option<usize>,
     ) -> Poll<Result<T, TaskError>> {
         let read = {
-            let mut slot = std::task::ready!(self.poll_ended(cx, key));
+            let mut slot = std::task::ready!(self.poll_ended(cx, key, true));
             if let Some(value) = self.take_if_last(&mut slot) {
                 return Poll::Ready(Ok(value));
             }
@@ -176,11 +176,13 @@ impl<T> Core<T> {
     }
 
     /// The locked slot once the task has ended (the caller's waiter removed); otherwise
-    /// registers the caller's waker under `key` and returns `Pending`.
+    /// registers the caller's waker under `key` and returns `Pending`. `read`: the caller reads
+    /// the outcome (a panic counts as retrieved); not when the runtime only waits for the end.
     fn poll_ended(
         &self,
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
+        read: bool,
     ) -> Poll<MutexGuard<'_, Slot<T>>> {
         let mut slot = self.lock();
         if !self.header.is_done() {
@@ -190,7 +192,9 @@ impl<T> Core<T> {
         if let Some(k) = key.take() {
             slot.waiters.remove(k);
         }
-        self.mark_read(&slot);
+        if read {
+            self.mark_read(&slot);
+        }
         Poll::Ready(slot)
     }
 
@@ -325,13 +329,20 @@ impl<T> Core<T> {
         self.header.add_handle();
     }
 
+    /// Waits for the end without reading the outcome (shutdown, a delivery waiting for the
+    /// tasks it forwarded to): a panic nobody read stays unread (`runtime/unhandled.rs`).
+    pub(crate) fn poll_end(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<()> {
+        drop(std::task::ready!(self.poll_ended(cx, key, false)));
+        Poll::Ready(())
+    }
+
     /// Waits for the end, registering a waker under `key`; the error if it failed.
     pub(crate) fn poll_done(
         &self,
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
     ) -> Poll<Result<(), TaskError>> {
-        let slot = std::task::ready!(self.poll_ended(cx, key));
+        let slot = std::task::ready!(self.poll_ended(cx, key, true));
         Poll::Ready(match &slot.outcome {
             Outcome::Done(Err(e)) => Err(e.clone()),
             _ => Ok(()),

@@ -56,6 +56,8 @@ pub(crate) trait ErasedCore: Send + Sync {
         cx: &mut Context<'_>,
         key: &mut Option<usize>,
     ) -> Poll<Result<(), TaskError>>;
+    /// Waits for the end without reading the outcome (see `Core::poll_end`).
+    fn poll_end(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<()>;
     fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen;
     fn remove_waiter(&self, key: usize);
     /// Adds `callback` to run once the task has ended, after those added before; the first
@@ -101,6 +103,10 @@ impl<C: CoreOwner> ErasedCore for C {
         key: &mut Option<usize>,
     ) -> Poll<Result<(), TaskError>> {
         CoreOwner::core(self).poll_done(cx, key)
+    }
+
+    fn poll_end(&self, cx: &mut Context<'_>, key: &mut Option<usize>) -> Poll<()> {
+        CoreOwner::core(self).poll_end(cx, key)
     }
 
     fn listen(&self, listener: Arc<dyn CompletionListener>, index: usize) -> Listen {
