@@ -17,6 +17,21 @@ thread_local! {
     static CAPTURE: RefCell<Option<Vec<Arc<dyn ErasedCore>>>> = const { RefCell::new(None) };
     /// `CAPTURE` is `Some`: the one check every `task.await` pays.
     static CAPTURING: Cell<bool> = const { Cell::new(false) };
+    /// How many pending cancellations catching scopes have taken on this thread (wrapping).
+    static TAKEN: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A catching scope took its task's pending cancellation (scopes run inside their task's poll,
+/// so on the thread polling it). The body compares [`requests_taken`] across a poll: a request
+/// pending after the poll is not the one that was pending before it if a scope took that one
+/// meanwhile, even when `cancelling()` is back where it was (an `uncancel()` and a new request).
+pub(crate) fn note_request_taken() {
+    TAKEN.with(|t| t.set(t.get().wrapping_add(1)));
+}
+
+/// See [`note_request_taken`].
+pub(crate) fn requests_taken() -> u32 {
+    TAKEN.with(Cell::get)
 }
 
 /// Runs `into_future` and tells which task the future awaits, when it is the future of exactly

@@ -110,7 +110,7 @@ impl OwnCancel {
         if let Some(task) = self.scope.task() {
             let others = task.header().uncancel();
             if others <= self.cancelling_at_entry && !self.pending_at_entry {
-                let _ = task.take_request();
+                let _ = self.scope.take();
             }
         }
     }

@@ -58,7 +58,11 @@ impl CatchScope {
 
     /// Takes the task's pending request, if there is one.
     pub(crate) fn take(&self) -> Option<Request> {
-        self.task.as_ref().and_then(|t| t.take_request())
+        let request = self.task.as_ref().and_then(|t| t.take_request());
+        if request.is_some() {
+            context::note_request_taken();
+        }
+        request
     }
 
     /// Leaves the scope (once; dropping it leaves too).

@@ -14,7 +14,7 @@ use pin_project_lite::pin_project;
 use crate::cancel::deliver::Delivery;
 use crate::cancel::scope;
 use crate::contain;
-use crate::context::CurrentTaskGuard;
+use crate::context::{self, CurrentTaskGuard};
 use crate::error::{Cancelled, Panicked, TaskError};
 use crate::task::core::Core;
 use crate::task::erased::ErasedCore;
@@ -96,6 +96,13 @@ where
             // alone let such a request through the task group scope that owned it).
             let requests_before = header.cancelling_acquire();
             let pending_before = header.cancel_pending();
+            // Read only when it can matter (a request already pending), so the common poll
+            // does not touch it.
+            let taken_before = if pending_before {
+                context::requests_taken()
+            } else {
+                0
+            };
             // The future is dropped as soon as it is `Ready`, inside the same catch: its
             // destructor is user code, and a panic there is the task's outcome. `value` lives out
             // here so that such a panic does not drop it while unwinding.
@@ -154,9 +161,14 @@ where
                     // polls the task again, and the scopes see it then (a `catch_cancel`
                     // takes it, CAN-07). One that was pending while they looked (pending
                     // before the poll, and no new request since), and that no scope took, is
-                    // delivered now.
-                    let arrived_during_poll =
-                        !pending_before || header.cancelling_acquire() != requests_before;
+                    // delivered now. "No scope took it" is checked apart from the count: a
+                    // scope may take the request, `uncancel()`, and a new request arrive from
+                    // another thread before the poll ends, leaving the count where it was (a
+                    // task group that ended on its own cancellation, and the next group's
+                    // failure, in one poll of a multi_thread task: tests/task_group_races.rs).
+                    let arrived_during_poll = !pending_before
+                        || header.cancelling_acquire() != requests_before
+                        || context::requests_taken() != taken_before;
                     if header.catch_depth() > 0 && arrived_during_poll {
                         return Poll::Pending;
                     }
